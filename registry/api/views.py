@@ -1,0 +1,139 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from portal.api.serializers import ChangeRecordSerializer
+from portal.api.views import RestrictedViewSetMixin
+from registry import estimates, selectors, services
+from registry.api import serializers as s
+from registry.filters import DepositFilterSet, EnterpriseFilterSet, RegionFilterSet
+from registry.models import Deposit, Enterprise, Region
+
+
+class RegionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Region.objects.all()
+    serializer_class = s.RegionSerializer
+    filterset_class = RegionFilterSet
+    lookup_field = "iso_code"
+
+
+class EnterpriseViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+):
+    queryset = Enterprise.objects.select_related("region")
+    serializer_class = s.EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    lookup_field = "bin"
+
+    def perform_create(self, serializer: s.EnterpriseSerializer) -> None:
+        serializer.instance = services.enterprise_create(actor=self.request.user, fields=serializer.validated_data)
+
+    def perform_update(self, serializer: s.EnterpriseSerializer) -> None:
+        serializer.instance = services.enterprise_update(
+            actor=self.request.user, enterprise=serializer.instance, fields=serializer.validated_data
+        )
+
+    @extend_schema(responses=ChangeRecordSerializer(many=True))
+    @action(detail=True)
+    def history(self, request: Request, bin: str) -> Response:
+        records = selectors.enterprise_history(user=request.user, enterprise=self.get_object())
+        return _history_response(self, records)
+
+
+def _history_response(view: viewsets.GenericViewSet, records: QuerySet) -> Response:
+    page = view.paginate_queryset(records)
+    return view.get_paginated_response(ChangeRecordSerializer(page, many=True).data)
+
+
+class DepositViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+):
+    queryset = Deposit.objects.select_related("operator", "region")
+    filterset_class = DepositFilterSet
+
+    def get_queryset(self) -> QuerySet[Deposit]:
+        queryset = super().get_queryset()
+        if self.action != "list":
+            queryset = queryset.prefetch_related("surveys", "components")
+        return queryset
+
+    def get_serializer_class(self) -> type:
+        return {
+            "list": s.DepositSerializer,
+            "create": s.DepositWriteSerializer,
+            "update": s.DepositUpdateSerializer,
+            "partial_update": s.DepositUpdateSerializer,
+        }.get(self.action, s.DepositDetailSerializer)
+
+    def _detail(self, deposit: Deposit, status_code: int = status.HTTP_200_OK) -> Response:
+        deposit = self.get_queryset().get(pk=deposit.pk)
+        deposit.resource_potential = estimates.resource_potential(deposit, deposit.components.all())
+        return Response(s.DepositDetailSerializer(deposit).data, status=status_code)
+
+    @extend_schema(responses=s.DepositDetailSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(self.get_object())
+
+    @extend_schema(request=s.DepositWriteSerializer, responses={201: s.DepositDetailSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = s.DepositWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deposit = services.deposit_create(actor=request.user, fields=serializer.validated_data)
+        return self._detail(deposit, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DepositUpdateSerializer, responses=s.DepositDetailSerializer)
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        deposit = self.get_object()
+        serializer = s.DepositUpdateSerializer(deposit, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.deposit_update(actor=request.user, deposit=deposit, fields=serializer.validated_data)
+        return self._detail(deposit)
+
+    @extend_schema(request=s.SurveySerializer, responses={200: s.SurveySerializer(many=True), 201: s.SurveySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def surveys(self, request: Request, pk: str) -> Response:
+        deposit = self.get_object()
+        if request.method == "GET":
+            return Response(s.SurveySerializer(deposit.surveys.all(), many=True).data)
+        serializer = s.SurveySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        survey = services.survey_add(actor=request.user, deposit=deposit, fields=serializer.validated_data)
+        return Response(s.SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ComponentSerializer, responses={200: s.ComponentSerializer(many=True), 201: s.ComponentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def composition(self, request: Request, pk: str) -> Response:
+        deposit = self.get_object()
+        if request.method == "GET":
+            return Response(s.ComponentSerializer(deposit.components.all(), many=True).data)
+        serializer = s.ComponentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        component = services.component_add(actor=request.user, deposit=deposit, fields=serializer.validated_data)
+        return Response(s.ComponentSerializer(component).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[s.ForecastQuerySerializer], responses=s.ForecastSerializer)
+    @action(detail=True)
+    def forecast(self, request: Request, pk: str) -> Response:
+        query = s.ForecastQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = estimates.forecast(self.get_object(), query.validated_data["year"])
+        return Response(s.ForecastSerializer(result).data)
+
+    @extend_schema(responses=ChangeRecordSerializer(many=True))
+    @action(detail=True)
+    def history(self, request: Request, pk: str) -> Response:
+        records = selectors.deposit_history(user=request.user, deposit=self.get_object())
+        return _history_response(self, records)

@@ -1,0 +1,103 @@
+"""One FilterSet per model, used by both the HTML lists and the API (NetBox style)."""
+
+from decimal import Decimal, InvalidOperation
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Deposit, DepositKind, DepositStatus, DepositSubkind, Enterprise, Region
+
+
+class BoundingBoxField(forms.CharField):
+    """`min_lon,min_lat,max_lon,max_lat` in degrees (the order of GeoJSON and OpenAQ)."""
+
+    def clean(self, value: str | None) -> tuple[Decimal, ...] | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            box = tuple(Decimal(part) for part in value.split(","))
+        except InvalidOperation:
+            box = ()
+        if len(box) != 4 or not all(part.is_finite() for part in box):
+            raise forms.ValidationError(_("Give four numbers: min_lon,min_lat,max_lon,max_lat."))
+        if box[0] > box[2] or box[1] > box[3]:
+            raise forms.ValidationError(_("The minimum longitude and latitude must not exceed the maxima."))
+        return box
+
+
+class BoundingBoxFilter(django_filters.Filter):
+    field_class = BoundingBoxField
+
+    def filter(self, qs: QuerySet, value: tuple[Decimal, ...] | None) -> QuerySet:
+        if not value:
+            return qs
+        min_lon, min_lat, max_lon, max_lat = value
+        return qs.filter(longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat)
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("Valid on (date)"))
+
+    class Meta:
+        model = Region
+        fields = ["kind"]
+
+    def filter_valid_on(self, qs: QuerySet, name: str, value: object) -> QuerySet:
+        return qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=value)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=value)
+        )
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="iso_code", label=_("Region")
+    )
+    bin = django_filters.CharFilter(label=_("BIN"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("bin", "bin"), ("region__iso_code", "region")))
+
+    class Meta:
+        model = Enterprise
+        fields = ["region", "bin"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(name__icontains=value) | Q(bin=value) | Q(address__icontains=value))
+
+
+class DepositFilterSet(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="iso_code", label=_("Region")
+    )
+    kind = django_filters.ChoiceFilter(choices=DepositKind.choices, label=_("Kind"))
+    subkind = django_filters.ChoiceFilter(choices=DepositSubkind.choices, label=_("Sub-kind"))
+    status = django_filters.ChoiceFilter(choices=DepositStatus.choices, label=_("Status"))
+    operator = django_filters.CharFilter(field_name="operator__bin", label=_("Operator BIN"))
+    min_tonnage = django_filters.NumberFilter(field_name="tonnage_t", lookup_expr="gte", label=_("Minimum tonnage, t"))
+    bbox = BoundingBoxFilter(label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("tonnage_t", "tonnage"),
+            ("area_ha", "area"),
+            ("state_year", "state_year"),
+            ("region__iso_code", "region"),
+        ),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Deposit
+        fields = ["region", "kind", "subkind", "status", "operator"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(
+            Q(name__icontains=value)
+            | Q(operator__name__icontains=value)
+            | Q(operator__bin=value)
+            | Q(notes__icontains=value)
+            | Q(hazard_class__icontains=value)
+        )
