@@ -63,8 +63,11 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, fields: dict[str, 
 
 
 @transaction.atomic
-def deposit_create(*, actor: User, fields: dict[str, Any]) -> Deposit:
-    """Register a deposit with its current surveyed state, which becomes its first survey."""
+def deposit_create(*, actor: User, fields: dict[str, Any], survey_fields: dict[str, Any] | None = None) -> Deposit:
+    """Register a deposit with its current surveyed state, which becomes its first survey.
+
+    `survey_fields` adds what the deposit itself does not hold to that survey (source, annual_t).
+    """
     operator = fields.get("operator")
     if operator is None:
         raise ValidationError({"operator": _("This field is required.")})
@@ -77,6 +80,7 @@ def deposit_create(*, actor: User, fields: dict[str, Any]) -> Deposit:
         deposit=deposit,
         year=deposit.state_year,
         **{name: getattr(deposit, name) for name in DepositSurvey.STATE_FIELDS},
+        **(survey_fields or {}),
     )
     changelog_record(actor=actor, instance=deposit, kind=ChangeRecord.Kind.CREATE)
     return deposit

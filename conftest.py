@@ -1,0 +1,131 @@
+"""Shared fixtures. The suite runs against PostgreSQL and Redis only: the checks, constraints,
+locking and cache behaviour under test are theirs, so an SQLite or in-process run would prove little."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from rest_framework.test import APIClient
+
+from portal.models import User
+from portal.tests.factories import UserFactory
+from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory, RegionFactory
+
+HOW_TO_RUN = (
+    "Run the tests against PostgreSQL and Redis, e.g.\n"
+    "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/qaldyq REDIS_URL=redis://127.0.0.1:6379/1 "
+    ".venv/bin/pytest registry portal"
+)
+
+
+def pytest_configure(config):
+    # WhiteNoise warns when collectstatic has not filled STATIC_ROOT; the tests need no static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")
+
+
+def _environment_problems() -> list[str]:
+    problems = []
+    vendor = connections["default"].vendor
+    if vendor != "postgresql":
+        problems.append(f"the default database is {vendor}, not PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set, so the cache is in-process: set REDIS_URL=redis://host:6379/1")
+        return problems
+    key = f"qaldyq-test-probe-{uuid.uuid4()}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key)
+        cache.delete(key)
+    except Exception as exc:
+        problems.append(f"the cache at REDIS_URL={settings.REDIS_URL} cannot be reached ({exc}): start Redis")
+    else:
+        if answered != "ok":
+            problems.append(f"the cache at REDIS_URL={settings.REDIS_URL} does not keep what is stored in it")
+    return problems
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql_and_redis():
+    problems = _environment_problems()
+    if problems:
+        pytest.exit("Refusing to run the tests: " + "; ".join(problems) + ".\n" + HOW_TO_RUN, returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # DRF throttling and django-axes keep their counters in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """An API client authenticated as `user`; anonymous for None."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(iso_code="KZ-135", name_en="Karaganda (test)")
+
+
+@pytest.fixture
+def other_region(db):
+    return RegionFactory(iso_code="KZ-147", name_en="Mangystau (test)")
+
+
+@pytest.fixture
+def enterprise_a(region):
+    return EnterpriseFactory(name="Enterprise A LLP", region=region)
+
+
+@pytest.fixture
+def enterprise_b(region):
+    return EnterpriseFactory(name="Enterprise B LLP", region=region)
+
+
+@pytest.fixture
+def staff_a(enterprise_a):
+    return MembershipFactory(enterprise=enterprise_a, user__username="staff_a").user
+
+
+@pytest.fixture
+def staff_b(enterprise_b):
+    return MembershipFactory(enterprise=enterprise_b, user__username="staff_b").user
+
+
+@pytest.fixture
+def inspector(region):
+    """An inspector assigned to `region`."""
+    return InspectorAssignmentFactory(region=region, user__username="inspector").user
+
+
+@pytest.fixture
+def other_inspector(other_region):
+    """An inspector assigned to `other_region` only."""
+    return InspectorAssignmentFactory(region=other_region, user__username="other_inspector").user
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="administrator", role=User.Role.ADMINISTRATOR)

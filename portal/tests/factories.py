@@ -1,0 +1,21 @@
+import factory
+
+from portal.models import User
+
+# Every factory user logs in with this password.
+PASSWORD = "Balkhash-slag-1938"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.kz")
+    role = User.Role.ENTERPRISE_STAFF
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        inspector = factory.Trait(role=User.Role.INSPECTOR)
+        administrator = factory.Trait(role=User.Role.ADMINISTRATOR)

@@ -1,0 +1,47 @@
+from django import forms
+
+from portal.models import User
+from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
+from registry.services import STATE_FIELDS
+
+DEPOSIT_FIELDS = [
+    "name", "operator", "region", "kind", "subkind", "status", "latitude", "longitude", "start_year",
+    "state_year", "tonnage_t", "area_ha", "area_uncertainty_ha", "max_height_m", "mean_height_m",
+    "density_min_t_m3", "density_max_t_m3", "annual_increase_min_t", "annual_increase_max_t",
+    "area_increase_min_ha", "area_increase_max_ha", "height_increase_min_m", "height_increase_max_m",
+    "hazard_class", "hazard_system", "notes", "sources", "is_published",
+]  # fmt: skip
+
+
+class DepositForm(forms.ModelForm):
+    """Registers a deposit with its current state; editing leaves the state to surveys."""
+
+    class Meta:
+        model = Deposit
+        fields = DEPOSIT_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "sources": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = Enterprise.objects.restrict(user, "change")
+        if self.instance.pk:
+            for name in STATE_FIELDS:
+                del self.fields[name]
+        if not user.is_administrator:
+            del self.fields["is_published"]
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = DepositSurvey
+        fields = ["year", "tonnage_t", "annual_t", "area_ha", "max_height_m", "mean_height_m", "source"]
+
+
+class ComponentForm(forms.ModelForm):
+    class Meta:
+        model = DepositComponent
+        fields = ["basis", "component", "unit", "mean", "minimum", "maximum", "method"]
+
+
+class ForecastForm(forms.Form):
+    year = forms.IntegerField(min_value=1900, max_value=2300)

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from registry.reference import load_regions
+
+
+class Command(BaseCommand):
+    help = "Load the registry's reference data (regions of Kazakhstan). Safe to run again."
+
+    def handle(self, *args: object, **options: object) -> None:
+        changed = load_regions()
+        self.stdout.write(f"regions: {changed} created or changed")

@@ -1,0 +1,213 @@
+"""Pages of the registry. Thin: reads through selectors and filters, writes through services."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from registry import estimates, selectors, services
+from registry.filters import DepositFilterSet, EnterpriseFilterSet
+from registry.forms import ComponentForm, DepositForm, ForecastForm, SurveyForm
+from registry.models import Deposit, Enterprise
+
+PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    totals = selectors.deposit_list(user=request.user).aggregate(count=Count("id"), tonnage=Sum("tonnage_t"))
+    return render(request, "home.html", {"totals": totals})
+
+
+def _map_points(deposits: object) -> list[dict[str, object]]:
+    rows = deposits.values("id", "name", "latitude", "longitude", "tonnage_t", "kind", "operator__name")
+    return [
+        {
+            "url": reverse("registry:deposit-detail", args=[row["id"]]),
+            "name": row["name"],
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
+            "mt": float(row["tonnage_t"] / Decimal(1_000_000)),
+            "kind": row["kind"],
+            "operator": row["operator__name"],
+        }
+        for row in rows
+    ]
+
+
+def map_settings() -> dict[str, str]:
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outline": f"{settings.STATIC_URL}registry/kazakhstan.geojson",
+    }
+
+
+def deposit_list(request: HttpRequest) -> HttpResponse:
+    filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
+    deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(deposits, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "map_points": _map_points(deposits),
+        "map_settings": map_settings(),
+        "query": request.GET.copy(),
+        "may_create": request.user.is_authenticated and Enterprise.objects.restrict(request.user, "change").exists(),
+    }
+    template = "registry/_deposit_results.html" if request.htmx else "registry/deposit_list.html"
+    return render(request, template, context)
+
+
+def _forecast_context(request: HttpRequest, deposit: Deposit) -> dict[str, object]:
+    default_year = max(deposit.state_year, datetime.date.today().year) + 4
+    form = ForecastForm(request.GET or {"year": default_year})
+    forecast, error = None, None
+    if form.is_valid():
+        try:
+            forecast = estimates.forecast(deposit, form.cleaned_data["year"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return {"forecast_form": form, "forecast": forecast, "forecast_error": error}
+
+
+def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = get_object_or_404(selectors.deposit_detail_queryset(user=request.user), pk=pk)
+    if request.htmx:
+        return render(request, "registry/_forecast.html", {"deposit": deposit, **_forecast_context(request, deposit)})
+    surveys = list(deposit.surveys.all())
+    components = list(deposit.components.all())
+    context = {
+        "deposit": deposit,
+        "surveys": surveys,
+        "components": components,
+        "potential": estimates.resource_potential(deposit, components),
+        "chart": {
+            "years": [survey.year for survey in surveys],
+            "mt": [float(survey.tonnage_t / Decimal(1_000_000)) for survey in surveys],
+        },
+        "map_points": _map_points(Deposit.objects.filter(pk=deposit.pk)),
+        "map_settings": map_settings(),
+        "may_change": Deposit.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+        "may_read_history": selectors.may_read_history(
+            user=request.user, region_id=deposit.region_id, enterprise_id=deposit.operator_id
+        ),
+        **_forecast_context(request, deposit),
+    }
+    return render(request, "registry/deposit_detail.html", context)
+
+
+def _save(form: ModelForm, write: object) -> object | None:
+    """Run a service with a valid form's data; put the service's own errors back on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+@login_required
+def deposit_create(request: HttpRequest) -> HttpResponse:
+    form = DepositForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        deposit = _save(form, lambda fields: services.deposit_create(actor=request.user, fields=fields))
+        if deposit:
+            messages.success(request, _("The deposit was registered."))
+            return redirect("registry:deposit-detail", pk=deposit.pk)
+    return render(request, "registry/deposit_form.html", {"form": form, "title": _("Register a deposit")})
+
+
+def _changeable_deposit(request: HttpRequest, pk: int) -> Deposit:
+    return get_object_or_404(Deposit.objects.restrict(request.user, "change").select_related("operator"), pk=pk)
+
+
+@login_required
+def deposit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = _changeable_deposit(request, pk)
+    form = DepositForm(request.POST or None, instance=deposit, user=request.user)
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.deposit_update(actor=request.user, deposit=deposit, fields=data))
+        if saved:
+            messages.success(request, _("The deposit was saved."))
+            return redirect("registry:deposit-detail", pk=deposit.pk)
+    return render(
+        request, "registry/deposit_form.html", {"form": form, "deposit": deposit, "title": _("Edit the deposit")}
+    )
+
+
+@login_required
+def survey_add(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = _changeable_deposit(request, pk)
+    form = SurveyForm(request.POST or None)
+    form.instance.deposit = deposit
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.survey_add(actor=request.user, deposit=deposit, fields=data))
+        if saved:
+            messages.success(request, _("The survey was added."))
+            return redirect("registry:deposit-detail", pk=deposit.pk)
+    context = {"form": form, "deposit": deposit, "title": _("Add a survey")}
+    return render(request, "registry/deposit_form.html", context)
+
+
+@login_required
+def component_add(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = _changeable_deposit(request, pk)
+    form = ComponentForm(request.POST or None)
+    form.instance.deposit = deposit
+    if request.method == "POST":
+        saved = _save(form, lambda data: services.component_add(actor=request.user, deposit=deposit, fields=data))
+        if saved:
+            messages.success(request, _("The composition line was added."))
+            return redirect("registry:deposit-detail", pk=deposit.pk)
+    context = {"form": form, "deposit": deposit, "title": _("Add a composition line")}
+    return render(request, "registry/deposit_form.html", context)
+
+
+@login_required
+def deposit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = get_object_or_404(selectors.deposit_list(user=request.user), pk=pk)
+    records = selectors.deposit_history(user=request.user, deposit=deposit)
+    return render(request, "registry/history.html", {"object": deposit, "records": records})
+
+
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Enterprise.objects.restrict(request.user).select_related("region").annotate(deposit_count=Count("deposits"))
+    )
+    filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
+    enterprises = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "registry/enterprise_list.html", {"filter": filterset, "page": page, "query": request.GET.copy()}
+    )
+
+
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user).select_related("region"), pk=pk)
+    deposits = selectors.deposit_list(user=request.user).filter(operator=enterprise)
+    context = {
+        "enterprise": enterprise,
+        "deposits": deposits,
+        "may_read_history": selectors.may_read_history(
+            user=request.user, region_id=enterprise.region_id, enterprise_id=enterprise.pk
+        ),
+    }
+    return render(request, "registry/enterprise_detail.html", context)
+
+
+@login_required
+def enterprise_history(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=pk)
+    records = selectors.enterprise_history(user=request.user, enterprise=enterprise)
+    return render(request, "registry/history.html", {"object": enterprise, "records": records})
