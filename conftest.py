@@ -29,7 +29,9 @@ def _environment_problems() -> list[str]:
     problems = []
     vendor = connections["default"].vendor
     if vendor != "postgresql":
-        problems.append(f"the default database is {vendor}, not PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name")
+        problems.append(
+            f"the default database is {vendor}, not PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name"
+        )
     if not settings.REDIS_URL:
         problems.append("REDIS_URL is not set, so the cache is in-process: set REDIS_URL=redis://host:6379/1")
         return problems
@@ -86,12 +88,12 @@ def client_for():
 
 @pytest.fixture
 def region(db):
-    return RegionFactory(iso_code="KZ-135", name_en="Karaganda (test)")
+    return RegionFactory(iso_code="KZ-R1", name_en="Region R1")
 
 
 @pytest.fixture
 def other_region(db):
-    return RegionFactory(iso_code="KZ-147", name_en="Mangystau (test)")
+    return RegionFactory(iso_code="KZ-R2", name_en="Region R2")
 
 
 @pytest.fixture

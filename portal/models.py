@@ -54,20 +54,23 @@ class RestrictedQuerySet(models.QuerySet):
         raise NotImplementedError(f"{self.model.__name__} must define restrict()")
 
 
+class ChangeKind(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+
+
 class ChangeRecord(models.Model):
     """One change to a registry object: who, when, and the old and new value of each field."""
 
-    class Kind(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("updated")
-        DELETE = "delete", _("deleted")
+    Kind = ChangeKind
 
     time = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=300)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
     # {"field name": [old value, new value]}, values as JSON.
     changes = models.JSONField(default=dict)
 

@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from registry.models import Deposit, DepositKind, DepositStatus, DepositSubkind, Enterprise, Region
 
@@ -28,6 +30,7 @@ class BoundingBoxField(forms.CharField):
         return box
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
 

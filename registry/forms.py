@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
@@ -45,3 +46,7 @@ class ComponentForm(forms.ModelForm):
 
 class ForecastForm(forms.Form):
     year = forms.IntegerField(min_value=1900, max_value=2300)
+
+
+class SurveyUploadForm(forms.Form):
+    file = forms.FileField(help_text=_("CSV (UTF-8) or XLSX, with the columns of the template."))

@@ -35,15 +35,18 @@ class RegionQuerySet(RestrictedQuerySet):
         return self.none()
 
 
+class RegionKind(models.TextChoices):
+    REGION = "region", _("region")
+    CITY = "city", _("city of republican significance")
+
+
 class Region(models.Model):
     """A region or city of republican significance (ISO 3166-2:KZ), with its validity dates."""
 
-    class Kind(models.TextChoices):
-        REGION = "region", _("region")
-        CITY = "city", _("city of republican significance")
+    Kind = RegionKind
 
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
     name_ru = models.CharField(_("name (Russian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)

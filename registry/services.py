@@ -6,12 +6,13 @@ clean(), the same rules the forms show) and records the change in the change log
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import ChangeRecord, User
 from portal.services import changelog_record, snapshot
+from portal.uploads import Table
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
 
 # Deposit fields that hold the latest survey's state: they change through surveys only.
@@ -143,3 +144,44 @@ def component_add(*, actor: User, deposit: Deposit, fields: dict[str, Any]) -> D
         after={f"composition {component.component}": snapshot(component)},
     )
     return component
+
+
+SURVEY_COLUMNS = ["year", "tonnage_t", "annual_t", "area_ha", "max_height_m", "mean_height_m", "source"]
+
+
+def _row_errors(number: int, exc: ValidationError) -> list[str]:
+    return [
+        _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+        if field == NON_FIELD_ERRORS
+        else _("Row %(row)s, %(field)s: %(message)s") % {"row": number, "field": field, "message": message}
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+@transaction.atomic
+def surveys_import(*, actor: User, deposit: Deposit, table: Table) -> list[DepositSurvey]:
+    """Add every survey of a file, or none: all row errors are reported together."""
+    _check_may_change(actor, deposit)
+    errors: list[str] = [] if table.rows else [_("The file has no survey rows.")]
+    rows: list[dict[str, Any]] = []
+    first_row_of_year: dict[int, int] = {}
+    for number, row in table.rows:
+        values = {name: row.get(name) or None for name in SURVEY_COLUMNS}
+        survey = DepositSurvey(deposit=deposit, **{**values, "source": values["source"] or ""})
+        try:
+            survey.full_clean()
+        except ValidationError as exc:
+            errors.extend(_row_errors(number, exc))
+            continue
+        if survey.year in first_row_of_year:
+            errors.append(
+                _("Row %(row)s, year: %(year)s is already in row %(first)s.")
+                % {"row": number, "year": survey.year, "first": first_row_of_year[survey.year]}
+            )
+            continue
+        first_row_of_year[survey.year] = number
+        rows.append({name: getattr(survey, name) for name in SURVEY_COLUMNS})
+    if errors:
+        raise ValidationError(errors)
+    return [survey_add(actor=actor, deposit=deposit, fields=fields) for fields in rows]

@@ -1,5 +1,6 @@
 """Pages of the registry. Thin: reads through selectors and filters, writes through services."""
 
+import csv
 import datetime
 from decimal import Decimal
 
@@ -15,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.uploads import read_table
 from registry import estimates, selectors, services
 from registry.filters import DepositFilterSet, EnterpriseFilterSet
-from registry.forms import ComponentForm, DepositForm, ForecastForm, SurveyForm
+from registry.forms import ComponentForm, DepositForm, ForecastForm, SurveyForm, SurveyUploadForm
 from registry.models import Deposit, Enterprise
 
 PAGE_SIZE = 50
@@ -158,6 +160,34 @@ def survey_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("registry:deposit-detail", pk=deposit.pk)
     context = {"form": form, "deposit": deposit, "title": _("Add a survey")}
     return render(request, "registry/deposit_form.html", context)
+
+
+@login_required
+def survey_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = _changeable_deposit(request, pk)
+    form = SurveyUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = read_table(form.cleaned_data["file"], required=["year", "tonnage_t"])
+            surveys = services.surveys_import(actor=request.user, deposit=deposit, table=table)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("%(count)s surveys were added.") % {"count": len(surveys)})
+            return redirect("registry:deposit-detail", pk=deposit.pk)
+    context = {"form": form, "deposit": deposit, "errors": errors, "columns": services.SURVEY_COLUMNS}
+    return render(request, "registry/survey_upload.html", context, status=400 if errors else 200)
+
+
+def survey_template(request: HttpRequest) -> HttpResponse:
+    """An empty CSV with the columns the survey upload expects, and one example row."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="qaldyq-surveys.csv"'
+    writer = csv.writer(response)
+    writer.writerow(services.SURVEY_COLUMNS)
+    writer.writerow(["2022", "31950000", "400000", "118", "25.0", "18.5", "Annual inventory 2022"])
+    return response
 
 
 @login_required

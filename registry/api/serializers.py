@@ -3,6 +3,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.fields import NaturalKeyField
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
 from registry.services import STATE_FIELDS
 
@@ -14,7 +15,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="iso_code", queryset=Region.objects.all())
+    region = NaturalKeyField(slug_field="iso_code", queryset=Region.objects.all())
 
     class Meta:
         model = Enterprise
@@ -96,8 +97,8 @@ class DepositDetailSerializer(DepositSerializer):
 class DepositWriteSerializer(serializers.ModelSerializer):
     """Deposit as written: the operator by BIN, the region by ISO code."""
 
-    operator = serializers.SlugRelatedField(slug_field="bin", queryset=Enterprise.objects.all())
-    region = serializers.SlugRelatedField(slug_field="iso_code", queryset=Region.objects.all())
+    operator = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
+    region = NaturalKeyField(slug_field="iso_code", queryset=Region.objects.all())
 
     class Meta:
         model = Deposit

@@ -37,12 +37,20 @@ def next_valid_bin() -> str:
     raise AssertionError("unreachable")
 
 
+def _base36(number: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, 36)
+        digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[digit] + digits
+    return digits
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region
 
-    # Three digits: never one of the real two-digit ISO 3166-2:KZ codes.
-    iso_code = factory.Sequence(lambda n: f"KZ-{n % 1000:03d}")
+    # Three base-36 characters: never one of the real two-digit ISO 3166-2:KZ codes.
+    iso_code = factory.Sequence(lambda n: f"KZ-{_base36(n + 36**2)}")
     kind = Region.Kind.REGION
     name_en = factory.Sequence(lambda n: f"Region {n}")
     name_ru = factory.LazyAttribute(lambda region: f"{region.name_en} (ru)")

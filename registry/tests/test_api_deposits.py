@@ -62,7 +62,9 @@ def test_subkind_of_another_kind_refused(client_for, staff_a, enterprise_a):
 
 
 def test_unknown_operator_bin_refused(client_for, administrator, enterprise_a):
-    response = client_for(administrator).post(URL, deposit_payload(enterprise_a, operator="123456789013"), format="json")
+    response = client_for(administrator).post(
+        URL, deposit_payload(enterprise_a, operator="123456789013"), format="json"
+    )
     assert response.status_code == 400
     assert "operator" in response.data
 

@@ -47,7 +47,11 @@ def test_wrong_bin_refused_on_create(client_for, administrator, karaganda, bin_)
     assert not Enterprise.objects.exists()
 
 
-@pytest.mark.parametrize("bin_", ["12345678901²", "１２３４５６７８９０１３"])
+@pytest.mark.parametrize(
+    "bin_",
+    ["12345678901\u00b2", "".join(chr(0xFF10 + int(digit)) for digit in VALID_BIN)],
+    ids=["superscript", "fullwidth"],
+)
 def test_bin_of_non_ascii_digits_refused_on_create(client_for, administrator, karaganda, bin_):
     response = client_for(administrator).post(URL, new_enterprise(bin=bin_), format="json")
 

@@ -49,13 +49,19 @@ def test_malformed_bin_refused(value):
     assert excinfo.value.code == "bin_format"
 
 
+def in_script(number: str, zero: int) -> str:
+    """`number` written with the Unicode digits whose zero is code point `zero`."""
+    return "".join(chr(zero + int(digit)) for digit in number)
+
+
 @pytest.mark.parametrize(
     "value",
     [
-        "１２３４５６７８９０１３",  # fullwidth digits of the valid 123456789013
-        "12345678901²",  # superscript two: str.isdigit() is true, int() fails
-        "١٢٣٤٥٦٧٨٩٠١٣",  # Arabic-Indic digits
+        in_script("123456789013", 0xFF10),  # fullwidth digits of a valid BIN
+        in_script("123456789013", 0x0660),  # Arabic-Indic digits
+        "12345678901\u00b2",  # superscript two: str.isdigit() is true, int() fails
     ],
+    ids=["fullwidth", "arabic-indic", "superscript"],
 )
 def test_non_ascii_digits_refused_as_format_error(value):
     with pytest.raises(ValidationError) as excinfo:

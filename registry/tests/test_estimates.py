@@ -65,7 +65,9 @@ def test_balkhash_copper_potential(balkhash):
 
 def test_grams_per_tonne_and_missing_mean(db):
     deposit = DepositFactory(tonnage_t=Decimal("2000000"))
-    ComponentFactory(deposit=deposit, component="Au", unit="g/t", mean=None, minimum=Decimal("0.5"), maximum=Decimal("1.5"))
+    ComponentFactory(
+        deposit=deposit, component="Au", unit="g/t", mean=None, minimum=Decimal("0.5"), maximum=Decimal("1.5")
+    )
     ComponentFactory(deposit=deposit, component="fayalite", basis="mineral", mean=Decimal("45"))
 
     (gold,) = estimates.resource_potential(deposit, deposit.components.all())

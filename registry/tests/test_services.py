@@ -45,7 +45,9 @@ def test_enterprise_create_by_administrator_is_recorded(administrator):
 
 def test_enterprise_create_by_staff_refused(staff_a):
     with pytest.raises(PermissionDenied):
-        services.enterprise_create(actor=staff_a, fields={"name": "X", "bin": "123456789013", "region": RegionFactory()})
+        services.enterprise_create(
+            actor=staff_a, fields={"name": "X", "bin": "123456789013", "region": RegionFactory()}
+        )
 
 
 def test_staff_cannot_change_their_enterprise_bin(staff_a, enterprise_a):

@@ -1,0 +1,3 @@
+from portal.tests.worker import celery_worker
+
+__all__ = ["celery_worker"]
