@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 from rest_framework.test import APIClient
 
@@ -34,6 +35,9 @@ def _environment_problems() -> list[str]:
         )
     if not settings.REDIS_URL:
         problems.append("REDIS_URL is not set, so the cache is in-process: set REDIS_URL=redis://host:6379/1")
+        return problems
+    if not isinstance(caches["default"], RedisCache):
+        problems.append(f"the default cache is {type(caches['default']).__name__}, not Redis: check CACHES")
         return problems
     key = f"qaldyq-test-probe-{uuid.uuid4()}"
     try:

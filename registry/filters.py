@@ -25,9 +25,13 @@ class BoundingBoxField(forms.CharField):
             box = ()
         if len(box) != 4 or not all(part.is_finite() for part in box):
             raise forms.ValidationError(_("Give four numbers: min_lon,min_lat,max_lon,max_lat."))
-        if box[0] > box[2] or box[1] > box[3]:
+        min_lon, min_lat, max_lon, max_lat = box
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise forms.ValidationError(_("Longitudes lie within ±180 and latitudes within ±90 degrees."))
+        if min_lon > max_lon or min_lat > max_lat:
             raise forms.ValidationError(_("The minimum longitude and latitude must not exceed the maxima."))
-        return box
+        # Coordinates are stored with 5 decimals; finer input would only overflow the database's numeric type.
+        return tuple(part.quantize(Decimal("0.00001")) for part in box)
 
 
 @extend_schema_field(OpenApiTypes.STR)

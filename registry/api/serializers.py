@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from portal.api.fields import NaturalKeyField
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
-from registry.services import STATE_FIELDS
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -103,13 +102,6 @@ class DepositWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deposit
         fields = [name for name in DepositSerializer.Meta.fields if name not in {"id", "tonnage_mt", "synthetic"}]
-
-
-class DepositUpdateSerializer(DepositWriteSerializer):
-    """The surveyed state is read-only here: it changes by adding a survey."""
-
-    class Meta(DepositWriteSerializer.Meta):
-        read_only_fields = list(STATE_FIELDS)
 
 
 class ForecastQuerySerializer(serializers.Serializer):

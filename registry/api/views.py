@@ -72,8 +72,8 @@ class DepositViewSet(
         return {
             "list": s.DepositSerializer,
             "create": s.DepositWriteSerializer,
-            "update": s.DepositUpdateSerializer,
-            "partial_update": s.DepositUpdateSerializer,
+            "update": s.DepositWriteSerializer,
+            "partial_update": s.DepositWriteSerializer,
         }.get(self.action, s.DepositDetailSerializer)
 
     def _detail(self, deposit: Deposit, status_code: int = status.HTTP_200_OK) -> Response:
@@ -92,10 +92,12 @@ class DepositViewSet(
         deposit = services.deposit_create(actor=request.user, fields=serializer.validated_data)
         return self._detail(deposit, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DepositUpdateSerializer, responses=s.DepositDetailSerializer)
+    @extend_schema(request=s.DepositWriteSerializer, responses=s.DepositDetailSerializer)
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         deposit = self.get_object()
-        serializer = s.DepositUpdateSerializer(deposit, data=request.data, partial=partial)
+        # The surveyed state is writable here only to be refused by the service with a clear message:
+        # it changes by adding a survey.
+        serializer = s.DepositWriteSerializer(deposit, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.deposit_update(actor=request.user, deposit=deposit, fields=serializer.validated_data)
         return self._detail(deposit)

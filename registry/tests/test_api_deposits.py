@@ -154,3 +154,13 @@ def test_duplicate_composition_line_refused(client_for, staff_a, enterprise_a):
     response = client.post(f"{URL}{deposit.pk}/composition/", {"component": "Cu", "mean": "2"})
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("state_year", [1800, 2101])
+def test_state_year_outside_the_survey_years_refused(client_for, staff_a, enterprise_a, state_year):
+    """The state year becomes the first survey's year, which must lie in 1900-2100."""
+    response = client_for(staff_a).post(URL, deposit_payload(enterprise_a, state_year=state_year), format="json")
+
+    assert response.status_code == 400
+    assert "state_year" in response.data
+    assert not Deposit.objects.exists()
