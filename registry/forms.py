@@ -50,3 +50,14 @@ class ForecastForm(forms.Form):
 
 class SurveyUploadForm(forms.Form):
     file = forms.FileField(help_text=_("CSV (UTF-8) or XLSX, with the columns of the template."))
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["name", "bin", "region", "address", "email", "phone", "website"]
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_administrator:
+            self.fields["bin"].disabled = True

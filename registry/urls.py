@@ -15,5 +15,6 @@ urlpatterns = [
     path("deposits/<int:pk>/history/", views.deposit_history, name="deposit-history"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("enterprises/<int:pk>/history/", views.enterprise_history, name="enterprise-history"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from portal.uploads import read_table
 from registry import estimates, selectors, services
 from registry.filters import DepositFilterSet, EnterpriseFilterSet
-from registry.forms import ComponentForm, DepositForm, ForecastForm, SurveyForm, SurveyUploadForm
+from registry.forms import ComponentForm, DepositForm, EnterpriseForm, ForecastForm, SurveyForm, SurveyUploadForm
 from registry.models import Deposit, Enterprise
 
 PAGE_SIZE = 50
@@ -127,7 +127,7 @@ def deposit_create(request: HttpRequest) -> HttpResponse:
         if deposit:
             messages.success(request, _("The deposit was registered."))
             return redirect("registry:deposit-detail", pk=deposit.pk)
-    return render(request, "registry/deposit_form.html", {"form": form, "title": _("Register a deposit")})
+    return render(request, "registry/form.html", {"form": form, "title": _("Register a deposit")})
 
 
 def _changeable_deposit(request: HttpRequest, pk: int) -> Deposit:
@@ -143,9 +143,7 @@ def deposit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved:
             messages.success(request, _("The deposit was saved."))
             return redirect("registry:deposit-detail", pk=deposit.pk)
-    return render(
-        request, "registry/deposit_form.html", {"form": form, "deposit": deposit, "title": _("Edit the deposit")}
-    )
+    return render(request, "registry/form.html", {"form": form, "deposit": deposit, "title": _("Edit the deposit")})
 
 
 @login_required
@@ -159,7 +157,7 @@ def survey_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The survey was added."))
             return redirect("registry:deposit-detail", pk=deposit.pk)
     context = {"form": form, "deposit": deposit, "title": _("Add a survey")}
-    return render(request, "registry/deposit_form.html", context)
+    return render(request, "registry/form.html", context)
 
 
 @login_required
@@ -201,7 +199,7 @@ def component_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The composition line was added."))
             return redirect("registry:deposit-detail", pk=deposit.pk)
     context = {"form": form, "deposit": deposit, "title": _("Add a composition line")}
-    return render(request, "registry/deposit_form.html", context)
+    return render(request, "registry/form.html", context)
 
 
 @login_required
@@ -232,8 +230,24 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_read_history": selectors.may_read_history(
             user=request.user, region_id=enterprise.region_id, enterprise_id=enterprise.pk
         ),
+        "may_change": Enterprise.objects.restrict(request.user, "change").filter(pk=pk).exists(),
     }
     return render(request, "registry/enterprise_detail.html", context)
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, "change"), pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST":
+        saved = _save(
+            form, lambda data: services.enterprise_update(actor=request.user, enterprise=enterprise, fields=data)
+        )
+        if saved:
+            messages.success(request, _("The enterprise was saved."))
+            return redirect("registry:enterprise-detail", pk=enterprise.pk)
+    context = {"form": form, "title": _("Edit the enterprise"), "enterprise": enterprise}
+    return render(request, "registry/form.html", context)
 
 
 @login_required
