@@ -172,6 +172,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Waste returns: defaults for a reporting year with no FilingYear row (editable in the admin).
+RETURNS_DEFAULT_DEADLINE = (4, 1)  # 1 April of the following year
+RETURNS_CHANGE_FACTOR = env_int("RETURNS_CHANGE_FACTOR", 3)
+
 # Map tiles: empty means the map draws the country outline only, so it works offline.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
@@ -238,6 +242,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The portal's public address, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Qaldyq <noreply@qaldyq.kz>")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("registry/", include("registry.api.urls")),
+    path("returns/", include("registry.returns.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("registry/", include("registry.urls")),
+    path("returns/", include("registry.returns.urls")),
 ]

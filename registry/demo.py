@@ -24,7 +24,8 @@ from registry.models import (
     Membership,
     Region,
 )
-from registry.reference import DATA_DIR, load_regions
+from registry.reference import DATA_DIR, load_regions, load_waste_codes
+from registry.returns.demo import load_demo_enterprise_returns, load_synthetic_returns
 from registry.validators import bin_check_digit
 
 # Demo accounts, one per role (README, "Demo accounts"). Never created outside demo mode.
@@ -211,6 +212,7 @@ def load_synthetic(actor: User) -> None:
 @transaction.atomic
 def load_demo() -> None:
     load_regions()
+    load_waste_codes()
     admin = _user("admin", User.Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     inspector = _user("inspector", User.Role.INSPECTOR)
     staff = _user("staff", User.Role.ENTERPRISE_STAFF)
@@ -219,3 +221,5 @@ def load_demo() -> None:
     kazakhmys = load_balkhash(admin)
     Membership.objects.get_or_create(user=staff, enterprise=kazakhmys)
     load_synthetic(admin)
+    load_synthetic_returns(admin)
+    load_demo_enterprise_returns(staff, inspector, kazakhmys)

@@ -396,3 +396,14 @@ class DepositComponent(models.Model):
                     errors[name] = _("A share cannot exceed 100 %.")
         if errors:
             raise ValidationError(errors)
+
+
+# Returns live in registry/returns/ (the waste cadastre); importing them here registers them with the app.
+from registry.returns.models import (  # noqa: E402, F401
+    FilingYear,
+    ReturnEvent,
+    ReturnLine,
+    ReturnVersion,
+    WasteCode,
+    WasteReturn,
+)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from registry.models import Region
+from registry.models import Region, WasteCode
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -40,4 +40,32 @@ def load_regions(path: Path = DATA_DIR / "regions.csv") -> int:
             continue
         Region.objects.update_or_create(iso_code=row["iso_code"], defaults=values)
         changed += 1
+    return changed
+
+
+@transaction.atomic
+def load_waste_codes(path: Path = DATA_DIR / "waste_codes.csv") -> int:
+    """Create or refresh the waste classifier; returns how many entries were created or changed."""
+    rows = _rows(path)
+    existing = {code.code: code for code in WasteCode.objects.all()}
+    changed = 0
+    for row in rows:
+        values = {
+            "hazardous": row["hazardous"] == "1",
+            "chapter": row["chapter"],
+            "name_en": row["name_en"],
+            "name_ru": row["name_ru"],
+            "name_kk": row["name_kk"],
+        }
+        code = existing.get(row["code"])
+        if code and all(getattr(code, key) == value for key, value in values.items()):
+            continue
+        existing[row["code"]], _ = WasteCode.objects.update_or_create(code=row["code"], defaults=values)
+        changed += 1
+    for row in rows:
+        code, mirror = existing[row["code"]], existing.get(row["mirror"])
+        if code.mirror_id != (mirror.pk if mirror else None):
+            code.mirror = mirror
+            code.save(update_fields=["mirror"])
+            changed += 1
     return changed

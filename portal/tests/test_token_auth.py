@@ -71,3 +71,10 @@ def test_bad_token_refused(api_client, enterprise_a, staff_a, header):
     response = api_client.patch(f"/api/v1/registry/deposits/{deposit.pk}/", {"notes": "x"}, format="json")
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("length", [151, 256, 1000])
+def test_overlong_username_is_a_client_error(api_client, length):
+    """The failed attempt is logged by django-axes, whose username column holds 255 characters."""
+    response = api_client.post(TOKEN_URL, {"username": "u" * length, "password": "wrong-password"}, format="json")
+    assert response.status_code == 400

@@ -8,6 +8,7 @@ import factory
 from portal.models import User
 from portal.tests.factories import UserFactory
 from registry.models import (
+    SUBKINDS_BY_KIND,
     Deposit,
     DepositComponent,
     DepositKind,
@@ -90,7 +91,8 @@ class DepositFactory(factory.django.DjangoModelFactory):
     operator = factory.SubFactory(EnterpriseFactory)
     region = factory.SelfAttribute("operator.region")
     kind = DepositKind.CHEMICAL_METALLURGICAL
-    subkind = "slag"
+    # the first sub-kind of the kind, so that overriding `kind` alone stays consistent
+    subkind = factory.LazyAttribute(lambda deposit: SUBKINDS_BY_KIND[deposit.kind][0])
     status = DepositStatus.OPERATING
     latitude = BALKHASH[0]
     longitude = BALKHASH[1]

@@ -100,15 +100,25 @@ def test_ordering_by_tonnage(api_client, deposits):
         "nan,45,85,52",
         "inf,45,85,52",
         ",",
-        # finite decimals that PostgreSQL's numeric cannot hold
+        # beyond the globe
+        "170,45,190,52",
+        "70,-95,85,52",
+        # finite, but too large for PostgreSQL's numeric type
         "-1e1000000,40,1e1000000,56",
-        "1e-1000000,40,80,56",
     ],
 )
 def test_malformed_bbox_is_a_client_error(api_client, deposits, bbox):
     response = api_client.get(URL, {"bbox": bbox})
     assert response.status_code == 400
     assert "bbox" in response.data
+
+
+def test_bbox_with_more_decimals_than_stored(api_client, deposits):
+    # 1e-1000000 is a valid number close to 0, too fine for PostgreSQL's numeric type as given
+    assert names(api_client.get(URL, {"bbox": "1e-1000000,40,77,56"})) == {"Balkhash slag dump", "Ash dump"}
+    assert names(api_client.get(URL, {"bbox": "74.979999999,46.839999999,74.980000001,46.840000001"})) == {
+        "Balkhash slag dump"
+    }
 
 
 @pytest.mark.parametrize("query", [{"region": "KZ-99"}, {"kind": "volcanic"}, {"min_tonnage": "lots"}])

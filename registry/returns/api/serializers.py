@@ -1,0 +1,127 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.api.fields import NaturalKeyField
+from registry.models import Enterprise
+from registry.returns.checks import INPUT_FIELDS
+from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnVersion, WasteReturn
+
+
+class LineSerializer(serializers.ModelSerializer):
+    waste_code = serializers.CharField(source="waste_code.code")
+    hazardous = serializers.BooleanField(source="waste_code.hazardous")
+
+    class Meta:
+        model = ReturnLine
+        fields = ["position", "waste_code", "hazardous", "storage_deposit", "hazard_level", *AMOUNT_FIELDS]
+
+
+class LineInputSerializer(serializers.Serializer):
+    """A line as filed; its values are checked by registry.returns.checks, which names line and field."""
+
+    waste_code = serializers.CharField(help_text="Six digits, e.g. “10 06 01”.")
+    storage_deposit = serializers.IntegerField(allow_null=True, required=False, help_text="A deposit id, or null.")
+    hazard_level = serializers.CharField(allow_null=True, allow_blank=True, required=False)
+    opening = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    generated = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    received = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    recycled = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    disposed = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    transferred = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+    closing = serializers.DecimalField(max_digits=16, decimal_places=3, required=False)
+
+
+@extend_schema_field(LineInputSerializer(many=True))
+class RawLinesField(serializers.ListField):
+    """Lines are passed on unparsed, so that every error comes back with its line number and field."""
+
+    child = serializers.DictField()
+
+    def to_internal_value(self, data: object) -> list[dict]:
+        lines = super().to_internal_value(data)
+        return [{name: line.get(name) for name in INPUT_FIELDS} for line in lines]
+
+
+class ReturnCreateSerializer(serializers.Serializer):
+    enterprise = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
+    year = serializers.IntegerField(min_value=1900, max_value=2100)
+    lines = RawLinesField()
+
+
+class LinesSerializer(serializers.Serializer):
+    lines = RawLinesField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    confirmations = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="An explanation for each warning, by the warning's key.",
+    )
+
+
+class ReasonsSerializer(serializers.Serializer):
+    reasons = serializers.CharField()
+
+
+class IssueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReturnVersion
+        fields = [
+            "number", "status", "created_by", "created_at", "submitted_by", "submitted_at",
+            "decided_by", "decided_at", "reasons", "warnings", "confirmations",
+        ]  # fmt: skip
+
+
+class VersionDetailSerializer(VersionSerializer):
+    lines = LineSerializer(many=True, read_only=True)
+
+    class Meta(VersionSerializer.Meta):
+        fields = [*VersionSerializer.Meta.fields, "lines"]
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.bin")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    region = serializers.CharField(source="enterprise.region.iso_code")
+    status = serializers.CharField(source="current.status")
+    version = serializers.IntegerField(source="current.number")
+    accepted_version = serializers.IntegerField(source="accepted.number", allow_null=True)
+
+    class Meta:
+        model = WasteReturn
+        fields = [
+            "id", "enterprise", "enterprise_name", "region", "year", "status", "version", "accepted_version",
+            "first_submitted_at", "late",
+        ]  # fmt: skip
+
+
+class ReturnDetailSerializer(ReturnSerializer):
+    lines = LineSerializer(many=True, source="current.lines.all")
+    warnings = IssueSerializer(many=True)
+    versions = VersionSerializer(many=True)
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "lines", "warnings", "versions"]
+
+
+class DifferenceSerializer(serializers.Serializer):
+    change = serializers.CharField()
+    waste_code = serializers.CharField(source="line.waste_code.code")
+    storage_deposit = serializers.IntegerField(source="line.storage_deposit_id", allow_null=True)
+    changes = serializers.SerializerMethodField()
+
+    def get_changes(self, difference: object) -> dict[str, list[str]]:
+        return {name: [str(old), str(new)] for name, (old, new) in difference.fields.items()}

@@ -1,0 +1,113 @@
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from portal.api.views import RestrictedViewSetMixin
+from registry.returns import selectors, services
+from registry.returns.api import serializers as s
+from registry.returns.filters import ReturnFilterSet
+from registry.returns.models import WasteReturn
+
+
+class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Annual waste returns. Writes go through registry.returns.services; line errors name line and field."""
+
+    queryset = WasteReturn.objects.select_related("enterprise__region", "current", "accepted")
+    serializer_class = s.ReturnSerializer
+    filterset_class = ReturnFilterSet
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.LinesInvalid | services.WarningsUnconfirmed):
+            detail = exc.messages[0] if isinstance(exc, services.WarningsUnconfirmed) else "The lines have errors."
+            errors = [issue.as_dict() for issue in exc.issues]
+            return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+    def _detail(self, waste_return: WasteReturn, code: int = status.HTTP_200_OK) -> Response:
+        waste_return = self.get_queryset().get(pk=waste_return.pk)
+        waste_return.warnings = services.current_warnings(waste_return.current)
+        waste_return.versions = waste_return.versions.select_related("created_by", "submitted_by", "decided_by")
+        return Response(s.ReturnDetailSerializer(waste_return).data, status=code)
+
+    @extend_schema(responses=s.ReturnDetailSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(self.get_object())
+
+    @extend_schema(request=s.ReturnCreateSerializer, responses={201: s.ReturnDetailSerializer})
+    def create(self, request: Request) -> Response:
+        data = self._valid(s.ReturnCreateSerializer, request)
+        waste_return = services.return_create(actor=request.user, **data)
+        return self._detail(waste_return, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.LinesSerializer, responses=s.ReturnDetailSerializer, summary="Replace the draft's lines")
+    def update(self, request: Request, pk: str) -> Response:
+        waste_return = self.get_object()
+        data = self._valid(s.LinesSerializer, request)
+        services.draft_replace_lines(actor=request.user, version=waste_return.current, lines=data["lines"])
+        return self._detail(waste_return)
+
+    @staticmethod
+    def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=s.SubmitSerializer, responses=s.ReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        waste_return = self.get_object()
+        data = self._valid(s.SubmitSerializer, request)
+        services.return_submit(actor=request.user, version=waste_return.current, confirmations=data["confirmations"])
+        return self._detail(waste_return)
+
+    @extend_schema(request=None, responses=s.ReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        waste_return = self.get_object()
+        services.return_accept(actor=request.user, version=waste_return.current)
+        return self._detail(waste_return)
+
+    @extend_schema(request=s.ReasonsSerializer, responses=s.ReturnDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request: Request, pk: str) -> Response:
+        waste_return = self.get_object()
+        data = self._valid(s.ReasonsSerializer, request)
+        services.return_send_back(actor=request.user, version=waste_return.current, reasons=data["reasons"])
+        return self._detail(waste_return)
+
+    @extend_schema(request=None, responses=s.ReturnDetailSerializer, summary="Start a correction (a new version)")
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        waste_return = self.get_object()
+        services.return_correct(actor=request.user, waste_return=waste_return)
+        return self._detail(waste_return)
+
+    @extend_schema(responses=s.VersionDetailSerializer)
+    @action(detail=True, url_path=r"versions/(?P<number>\d+)")
+    def version(self, request: Request, pk: str, number: str) -> Response:
+        version = get_object_or_404(self.get_object().versions, number=number)
+        return Response(s.VersionDetailSerializer(version).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int, required=True)],
+        responses=s.DifferenceSerializer(many=True),
+    )
+    @action(detail=True)
+    def diff(self, request: Request, pk: str) -> Response:
+        versions = self.get_object().versions
+        older = get_object_or_404(versions, number=_version_number(request, "from"))
+        newer = get_object_or_404(versions, number=_version_number(request, "to"))
+        return Response(s.DifferenceSerializer(selectors.version_difference(older, newer), many=True).data)
+
+
+def _version_number(request: Request, name: str) -> int:
+    value = request.query_params.get(name, "")
+    if not value.isdecimal() or len(value) > 5:
+        raise ValidationError({name: "Give a version number."})
+    return int(value)

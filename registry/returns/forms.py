@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+from registry.models import Deposit, Enterprise
+from registry.returns.models import AMOUNT_FIELDS, HazardLevel, ReturnLine
+
+
+class NewReturnForm(forms.Form):
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
+    year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "change")
+
+
+class LineForm(forms.Form):
+    """One line as typed; the values are checked by registry.returns.checks, which fills in the errors."""
+
+    waste_code = forms.CharField(label=_("Waste code"), max_length=20)
+    storage_deposit = forms.ChoiceField(label=_("Storage place"), required=False)
+    hazard_level = forms.ChoiceField(label=_("Hazard level"), required=False, choices=[("", "—"), *HazardLevel.choices])
+    opening = forms.CharField(label=_("Opening"), required=False)
+    generated = forms.CharField(label=_("Generated"), required=False)
+    received = forms.CharField(label=_("Received"), required=False)
+    recycled = forms.CharField(label=_("Recycled"), required=False)
+    disposed = forms.CharField(label=_("Disposed"), required=False)
+    transferred = forms.CharField(label=_("Transferred"), required=False)
+    closing = forms.CharField(label=_("Closing"), required=False)
+
+    def __init__(self, *args: object, enterprise: Enterprise, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        deposits = Deposit.objects.filter(operator=enterprise).values_list("pk", "name")
+        self.fields["storage_deposit"].choices = [("", _("none")), *((str(pk), name) for pk, name in deposits)]
+        for name in AMOUNT_FIELDS:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "amount"})
+        self.fields["waste_code"].widget.attrs.update({"list": "waste-codes", "class": "code"})
+
+    @staticmethod
+    def initial_for(line: ReturnLine) -> dict[str, object]:
+        return {
+            "waste_code": line.waste_code.code,
+            "storage_deposit": str(line.storage_deposit_id or ""),
+            "hazard_level": line.hazard_level,
+            **{name: getattr(line, name) for name in AMOUNT_FIELDS},
+        }
+
+
+class ReturnUploadForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("XLSX or CSV (UTF-8) made from the template."))
+
+
+class SubmitForm(forms.Form):
+    """One explanation per warning; the field names are the warnings' keys."""
+
+    def __init__(self, *args: object, warnings: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for warning in warnings:
+            self.fields[warning.key] = forms.CharField(
+                label=str(warning), widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))

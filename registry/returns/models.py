@@ -1,0 +1,282 @@
+"""Annual waste returns: the classifier of waste codes and the returns enterprises file against it.
+
+A return (enterprise, year) has numbered versions. A version is edited only while it is a draft;
+once submitted it is never changed again, and a correction is a new version copied from it.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Self
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Action, AnyUser, RestrictedQuerySet
+from registry.models import Deposit, Enterprise, InspectorAssignment, Membership
+
+_CODE_DIGITS = re.compile(r"\d")
+
+
+class WasteCodeQuerySet(RestrictedQuerySet):
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        if action == "view" or (user.is_authenticated and user.is_administrator):
+            return self.all()
+        return self.none()
+
+
+class WasteCode(models.Model):
+    """An entry of the national waste classifier (Order No. 314 of 6 August 2021), built like the EU List of Waste."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True, help_text=_("Six digits in pairs: “10 06 01”."))
+    hazardous = models.BooleanField(_("hazardous (*)"))
+    chapter = models.CharField(_("chapter"), max_length=2)
+    name_en = models.TextField(_("name (English)"))
+    name_ru = models.TextField(_("name (Russian)"), blank=True)
+    name_kk = models.TextField(_("name (Kazakh)"), blank=True)
+    mirror = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("mirror entry")
+    )
+
+    objects = WasteCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("waste code")
+        verbose_name_plural = _("waste codes")
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^\d\d \d\d \d\d$"), name="wastecode_format")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}*" if self.hazardous else self.code
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "ru")[:2]
+        return {"kk": self.name_kk, "ru": self.name_ru}.get(language) or self.name_en
+
+    @staticmethod
+    def normalise(raw: str) -> str | None:
+        """“100601”, “10 06 01”, “10 06 01*” all name the same entry; None if it has not six digits."""
+        digits = "".join(_CODE_DIGITS.findall(raw or ""))
+        if len(digits) != 6 or len(raw.replace("*", "").replace(" ", "")) != 6:
+            return None
+        return f"{digits[:2]} {digits[2:4]} {digits[4:]}"
+
+
+class FilingYear(models.Model):
+    """Per reporting year: the filing deadline and how large a change against last year earns a warning."""
+
+    year = models.PositiveSmallIntegerField(_("reporting year"), unique=True)
+    deadline = models.DateField(_("filing deadline"))
+    change_factor = models.DecimalField(
+        _("change factor"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("3"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Warn when an amount grows or shrinks by more than this factor against last year."),
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("filing year")
+        verbose_name_plural = _("filing years")
+        constraints = [models.CheckConstraint(condition=Q(change_factor__gte=1), name="filingyear_factor_at_least_1")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @classmethod
+    def for_year(cls, year: int) -> "FilingYear":
+        """The year's settings, or the defaults (deadline 1 April of the next year) when none are stored."""
+        stored = cls.objects.filter(year=year).first()
+        if stored:
+            return stored
+        month, day = settings.RETURNS_DEFAULT_DEADLINE
+        return cls(
+            year=year,
+            deadline=datetime.date(year + 1, month, day),
+            change_factor=Decimal(settings.RETURNS_CHANGE_FACTOR),
+        )
+
+
+class HazardLevel(models.TextChoices):
+    """Basel/OECD levels used by national statistics for hazardous waste."""
+
+    RED = "red", _("red")
+    AMBER = "amber", _("amber")
+    GREEN = "green", _("green")
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    ACCEPTED = "accepted", _("accepted")
+    RETURNED = "returned", _("returned for correction")
+
+
+class WasteReturnQuerySet(RestrictedQuerySet):
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        """Staff see and file their enterprises' returns; inspectors see and decide those of their regions.
+
+        The public sees no return: accepted figures reach it through the statistics.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_inspector:
+            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
+            return self.filter(enterprise__region_id__in=regions)
+        return self.filter(enterprise_id__in=Membership.objects.filter(user=user).values("enterprise_id"))
+
+
+class WasteReturn(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="waste_returns", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("reporting year"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The newest version, and the newest accepted one (the figures that count for statistics).
+    current = models.ForeignKey("ReturnVersion", on_delete=models.PROTECT, null=True, related_name="+")
+    accepted = models.ForeignKey("ReturnVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    late = models.BooleanField(_("filed after the deadline"), default=False)
+
+    objects = WasteReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "enterprise__name"]
+        verbose_name = _("waste return")
+        verbose_name_plural = _("waste returns")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="return_one_per_enterprise_year")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.year}"
+
+
+class ReturnVersion(models.Model):
+    waste_return = models.ForeignKey(WasteReturn, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reasons = models.TextField(_("the inspector's reasons"), blank=True)
+    # Frozen at submission: [{"key", "line", "field", "message"}] and {key: the filer's explanation}.
+    warnings = models.JSONField(default=list, blank=True)
+    confirmations = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["waste_return", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["waste_return", "number"], name="returnversion_number_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "accepted", "returned"]),
+                name="returnversion_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.waste_return} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReturnStatus.DRAFT
+
+
+AMOUNT_FIELDS = ("opening", "generated", "received", "recycled", "disposed", "transferred", "closing")
+
+
+def _amount(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=3, default=Decimal(0))
+
+
+class ReturnLine(models.Model):
+    """One waste code at one storage place, in tonnes."""
+
+    version = models.ForeignKey(ReturnVersion, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("line"))
+    waste_code = models.ForeignKey(WasteCode, on_delete=models.PROTECT, related_name="+", verbose_name=_("waste code"))
+    storage_deposit = models.ForeignKey(
+        Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("storage place")
+    )
+    hazard_level = models.CharField(_("hazard level"), max_length=5, choices=HazardLevel.choices, blank=True)
+    opening = _amount(_("opening balance, t"))
+    generated = _amount(_("generated, t"))
+    received = _amount(_("received, t"))
+    recycled = _amount(_("recycled or recovered, t"))
+    disposed = _amount(_("disposed, t"))
+    transferred = _amount(_("transferred, t"))
+    closing = _amount(_("closing balance, t"))
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="returnline_position_unique"),
+            models.UniqueConstraint(
+                fields=["version", "waste_code", "storage_deposit"],
+                condition=Q(storage_deposit__isnull=False),
+                name="returnline_code_place_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "waste_code"],
+                condition=Q(storage_deposit__isnull=True),
+                name="returnline_code_unique_without_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(*[Q(**{f"{name}__gte": 0}) for name in AMOUNT_FIELDS]),
+                name="returnline_amounts_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} line {self.position}"
+
+    @property
+    def amounts(self) -> tuple[Decimal, ...]:
+        return tuple(getattr(self, name) for name in AMOUNT_FIELDS)
+
+    @property
+    def key(self) -> tuple[int, int | None]:
+        """What identifies a line across versions and years: waste code and storage place."""
+        return (self.waste_code_id, self.storage_deposit_id)
+
+
+class ReturnEvent(models.Model):
+    """Who did what to a return, and when: the workflow's history."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        EDITED = "edited", _("edited")
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned for correction")
+        CORRECTION = "correction", _("correction started")
+
+    version = models.ForeignKey(ReturnVersion, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    time = models.DateTimeField(_("time"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.kind}"

@@ -1,0 +1,285 @@
+"""Pages of waste returns: enterprise staff file and correct, inspectors review and decide."""
+
+import csv
+import io
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from portal.uploads import read_table
+from registry.models import Deposit, Enterprise
+from registry.returns import selectors, services
+from registry.returns.checks import INPUT_FIELDS, Issue, parse_lines, tonnes, typed_expected_closing
+from registry.returns.filters import ReturnFilterSet
+from registry.returns.forms import LineForm, NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
+from registry.returns.models import FilingYear, ReturnLine, WasteCode, WasteReturn
+
+PAGE_SIZE = 50
+
+
+def _return(request: HttpRequest, pk: int) -> WasteReturn:
+    return get_object_or_404(selectors.return_list(user=request.user), pk=pk)
+
+
+def _may_file(request: HttpRequest, waste_return: WasteReturn) -> bool:
+    return Enterprise.objects.restrict(request.user, "change").filter(pk=waste_return.enterprise_id).exists()
+
+
+@login_required
+def return_list(request: HttpRequest) -> HttpResponse:
+    filterset = ReturnFilterSet(request.GET, queryset=selectors.return_list(user=request.user))
+    returns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
+    stored = {filing.year: filing.deadline for filing in FilingYear.objects.all()}
+    for waste_return in page:
+        waste_return.deadline = stored.get(waste_return.year) or FilingYear.for_year(waste_return.year).deadline
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": request.GET.copy(),
+        "may_file": Enterprise.objects.restrict(request.user, "change").exists(),
+    }
+    return render(request, "registry/returns/list.html", context)
+
+
+@login_required
+def return_new(request: HttpRequest) -> HttpResponse:
+    form = NewReturnForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            waste_return = services.return_create(actor=request.user, lines=[], **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("returns:detail", pk=waste_return.pk)
+    return render(request, "registry/form.html", {"form": form, "title": _("New waste return")})
+
+
+def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] | None = None) -> HttpResponse:
+    version = waste_return.current
+    lines = selectors.version_lines(version)
+    warnings = services.current_warnings(version)
+    may_file = _may_file(request, waste_return)
+    editable = version.is_draft and may_file
+    context = {
+        "waste_return": waste_return,
+        "version": version,
+        "lines": lines,
+        "warnings": warnings,
+        "warned_lines": {warning.line for warning in warnings},
+        "may_file": may_file,
+        "editable": editable,
+        "may_decide": request.user.is_inspector or request.user.is_administrator,
+        "deadline": FilingYear.for_year(waste_return.year).deadline,
+        "comparison": selectors.compare_with_last_year(version),
+        "versions": waste_return.versions.select_related("created_by", "submitted_by", "decided_by"),
+        "events": [event for v in waste_return.versions.prefetch_related("events__actor") for event in v.events.all()],
+        "errors": errors or [],
+        "reasons_form": ReasonsForm(),
+        "submit_form": SubmitForm(warnings=warnings) if editable else None,
+        "upload_form": ReturnUploadForm() if editable else None,
+        "new_line_form": LineForm(enterprise=waste_return.enterprise) if editable else None,
+        "codes": WasteCode.objects.only("code", "hazardous", "name_en", "name_ru", "name_kk") if editable else [],
+    }
+    return render(request, "registry/returns/detail.html", context, status=400 if errors else 200)
+
+
+@login_required
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _return(request, pk))
+
+
+@login_required
+def return_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    waste_return = _return(request, pk)
+    version = get_object_or_404(waste_return.versions, number=number)
+    context = {"waste_return": waste_return, "version": version, "lines": selectors.version_lines(version)}
+    return render(request, "registry/returns/version.html", context)
+
+
+@login_required
+def return_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    waste_return = _return(request, pk)
+    older = get_object_or_404(waste_return.versions, number=request.GET.get("from") or 0)
+    newer = get_object_or_404(waste_return.versions, number=request.GET.get("to") or 0)
+    context = {
+        "waste_return": waste_return,
+        "older": older,
+        "newer": newer,
+        "differences": selectors.version_difference(older, newer),
+    }
+    return render(request, "registry/returns/diff.html", context)
+
+
+# Lines of a draft, edited in place with htmx.
+
+
+def _line_form(request: HttpRequest, waste_return: WasteReturn, line: ReturnLine | None = None) -> LineForm:
+    if request.method == "POST":
+        return LineForm(request.POST, enterprise=waste_return.enterprise)
+    initial = LineForm.initial_for(line) if line else None
+    return LineForm(initial=initial, enterprise=waste_return.enterprise)
+
+
+def _put_issues(form: LineForm, issues: list[Issue]) -> None:
+    form.is_valid()
+    for issue in issues:
+        form.add_error(issue.field if issue.field in form.fields else None, issue.message)
+
+
+@login_required
+@require_POST
+def line_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The balance of a line as it is being typed; nothing is saved."""
+    waste_return = _return(request, pk)
+    raw = {name: request.POST.get(name) for name in INPUT_FIELDS}
+    deposits = set(Deposit.objects.filter(operator=waste_return.enterprise).values_list("pk", flat=True))
+    _parsed, issues = parse_lines([raw], deposit_ids=deposits)
+    expected = typed_expected_closing(raw)
+    context = {"issues": issues, "expected": None if expected is None else tonnes(expected)}
+    return render(request, "registry/returns/_line_check.html", context)
+
+
+@login_required
+def line_edit(request: HttpRequest, pk: int, position: int | None = None) -> HttpResponse:
+    waste_return = _return(request, pk)
+    line = get_object_or_404(waste_return.current.lines, position=position) if position else None
+    form = _line_form(request, waste_return, line)
+    if request.method == "POST":
+        try:
+            line = services.draft_line_save(
+                actor=request.user, version=waste_return.current, position=position, data=request.POST
+            )
+        except services.LinesInvalid as exc:
+            _put_issues(form, exc.issues)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            context = _row_context(waste_return, line, created=not position)
+            return render(request, "registry/returns/_line_row.html", context)
+    context = {"waste_return": waste_return, "form": form, "position": position}
+    return render(request, "registry/returns/_line_form.html", context)
+
+
+def _row_context(waste_return: WasteReturn, line: ReturnLine, created: bool = False) -> dict[str, object]:
+    return {"waste_return": waste_return, "line": line, "editable": True, "created": created}
+
+
+@login_required
+def line_row(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    waste_return = _return(request, pk)
+    line = get_object_or_404(waste_return.current.lines.select_related("waste_code"), position=position)
+    return render(request, "registry/returns/_line_row.html", _row_context(waste_return, line))
+
+
+@login_required
+@require_POST
+def line_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    waste_return = _return(request, pk)
+    services.draft_line_delete(actor=request.user, version=waste_return.current, position=position)
+    return HttpResponse("")
+
+
+@login_required
+@require_POST
+def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the draft's lines with a file's rows; nothing is saved unless every row passes."""
+    waste_return = _return(request, pk)
+    form = ReturnUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, waste_return, [str(error) for error in form.errors.get("file", [])])
+    try:
+        table = read_table(form.cleaned_data["file"], required=list(INPUT_FIELDS))
+        version = services.draft_replace_lines(
+            actor=request.user, version=waste_return.current, lines=[row for _, row in table.rows], first_position=2
+        )
+    except services.LinesInvalid as exc:
+        rows = [
+            _("Row %(row)s, %(field)s: %(message)s") % {"row": i.line, "field": i.field, "message": i.message}
+            for i in exc.issues
+        ]
+        return _detail(request, waste_return, [_("Nothing was saved."), *rows])
+    except ValidationError as exc:
+        return _detail(request, waste_return, exc.messages)
+    messages.success(request, _("%(count)s lines were loaded.") % {"count": version.lines.count()})
+    return redirect("returns:detail", pk=pk)
+
+
+def return_template(request: HttpRequest, extension: str) -> HttpResponse:
+    """The file to fill in for an upload: the columns, and one example line."""
+    example = ["10 06 01", "", "", "1000", "250", "0", "50", "0", "0", "1200"]
+    if extension == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.writer(response)
+        writer.writerows([INPUT_FIELDS, example])
+    else:
+        workbook = Workbook()
+        workbook.active.title = "lines"
+        workbook.active.append(list(INPUT_FIELDS))
+        workbook.active.append(example)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="qaldyq-return-template.{extension}"'
+    return response
+
+
+# Workflow.
+
+
+def _run(request: HttpRequest, pk: int, action: Callable[[WasteReturn], None], success: str) -> HttpResponse:
+    waste_return = _return(request, pk)
+    try:
+        action(waste_return)
+    except ValidationError as exc:
+        return _detail(request, waste_return, exc.messages)
+    messages.success(request, success)
+    return redirect("returns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def submit(waste_return: WasteReturn) -> None:
+        confirmations = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+        services.return_submit(actor=request.user, version=waste_return.current, confirmations=confirmations)
+
+    return _run(request, pk, submit, _("The return was submitted to the inspector."))
+
+
+@login_required
+@require_POST
+def return_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def accept(waste_return: WasteReturn) -> None:
+        services.return_accept(actor=request.user, version=waste_return.current)
+
+    return _run(request, pk, accept, _("The return was accepted."))
+
+
+@login_required
+@require_POST
+def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    def send_back(waste_return: WasteReturn) -> None:
+        reasons = request.POST.get("reasons", "")
+        services.return_send_back(actor=request.user, version=waste_return.current, reasons=reasons)
+
+    return _run(request, pk, send_back, _("The return was sent back to the enterprise."))
+
+
+@login_required
+@require_POST
+def return_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    def correct(waste_return: WasteReturn) -> None:
+        services.return_correct(actor=request.user, waste_return=waste_return)
+
+    return _run(request, pk, correct, _("A new version was started; edit it and submit it again."))
