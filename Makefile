@@ -30,7 +30,12 @@ run: setup
 
 ## Set up and run the whole test suite on PostgreSQL and Redis (throwaway servers unless DATABASE_URL/REDIS_URL are set).
 test: setup
-	scripts/test.sh
+	scripts/with_services.sh scripts/test.sh
+
+## Benchmarks (bench/): each prints its figures as ratios against a baseline measured in the same run.
+bench: setup
+	scripts/with_services.sh $(BIN)/pytest bench -p no:xdist -p no:randomly -s -q -o python_files='bench_*.py'
+
 
 lint: setup
 	$(BIN)/ruff check .

@@ -73,7 +73,7 @@ def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] |
         "waste_return": waste_return,
         "version": version,
         "lines": lines,
-        "warnings": warnings,
+        "warnings": [(warning, version.confirmations.get(warning.key, "")) for warning in warnings],
         "warned_lines": {warning.line for warning in warnings},
         "may_file": may_file,
         "editable": editable,

@@ -1,0 +1,3 @@
+from registry.tests.browser import page
+
+__all__ = ["page"]
