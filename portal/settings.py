@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "registry.models.RegionKind",
         "DepositKindEnum": "registry.models.DepositKind",
         "ChangeKindEnum": "portal.models.ChangeKind",
+        "DepositStatusEnum": "registry.models.DepositStatus",
+        "ReturnStatusEnum": "registry.returns.models.ReturnStatus",
     },
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": f"/{STATIC_URL}vendor/swagger-ui",

@@ -230,8 +230,12 @@ class Deposit(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=8, decimal_places=5, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
-    start_year = models.PositiveSmallIntegerField(_("in operation since"), null=True, blank=True)
-    state_year = models.PositiveSmallIntegerField(_("year of the surveyed state"))
+    start_year = models.PositiveSmallIntegerField(
+        _("in operation since"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    state_year = models.PositiveSmallIntegerField(
+        _("year of the surveyed state"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
     tonnage_t = quantity(_("accumulated tonnage, t"), 14, 1, required=True)
     area_ha = quantity(_("area, ha"), 10, 2)
     area_uncertainty_ha = models.DecimalField(
