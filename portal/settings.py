@@ -141,6 +141,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

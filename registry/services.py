@@ -111,7 +111,10 @@ def deposit_update(*, actor: User, deposit: Deposit, fields: dict[str, Any]) -> 
 
 @transaction.atomic
 def survey_add(*, actor: User, deposit: Deposit, fields: dict[str, Any]) -> DepositSurvey:
-    """Add a dated survey; the newest survey is the deposit's current state."""
+    """Add a dated survey; the newest survey is the deposit's current state.
+
+    A newer survey that leaves the area or a height out keeps the last known value of it.
+    """
     _check_may_change(actor, deposit)
     deposit = Deposit.objects.select_for_update().get(pk=deposit.pk)
     survey = DepositSurvey(deposit=deposit, **fields)
@@ -122,7 +125,8 @@ def survey_add(*, actor: User, deposit: Deposit, fields: dict[str, Any]) -> Depo
     after = snapshot(deposit)
     if survey.year >= deposit.state_year:
         deposit.state_year = survey.year
-        _apply(deposit, {name: getattr(survey, name) for name in DepositSurvey.STATE_FIELDS})
+        measured = {name: getattr(survey, name) for name in DepositSurvey.STATE_FIELDS}
+        _apply(deposit, {name: value for name, value in measured.items() if value is not None})
         deposit.save(update_fields=STATE_FIELDS)
         after = snapshot(deposit)
     after[f"survey {survey.year}"] = snapshot(survey)

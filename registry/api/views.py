@@ -43,8 +43,15 @@ class EnterpriseViewSet(
     @extend_schema(responses=ChangeRecordSerializer(many=True))
     @action(detail=True)
     def history(self, request: Request, bin: str) -> Response:
+        _require_login(self, request)
         records = selectors.enterprise_history(user=request.user, enterprise=self.get_object())
         return _history_response(self, records)
+
+
+def _require_login(view: viewsets.GenericViewSet, request: Request) -> None:
+    """History is never public: ask an anonymous client to authenticate (401) before looking anything up."""
+    if not request.user.is_authenticated:
+        view.permission_denied(request)
 
 
 def _history_response(view: viewsets.GenericViewSet, records: QuerySet) -> Response:
@@ -137,5 +144,6 @@ class DepositViewSet(
     @extend_schema(responses=ChangeRecordSerializer(many=True))
     @action(detail=True)
     def history(self, request: Request, pk: str) -> Response:
+        _require_login(self, request)
         records = selectors.deposit_history(user=request.user, deposit=self.get_object())
         return _history_response(self, records)

@@ -1,6 +1,5 @@
 """Headless Chromium (Debian's package) driven by Playwright, for the browser tests."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +12,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
+
 @pytest.fixture
-def page(live_server: object) -> Iterator[Page]:
+def page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the live server's
     # teardown are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -28,5 +28,3 @@ def page(live_server: object) -> Iterator[Page]:
         yield page
         browser.close()
     assert errors == [], errors
-
-

@@ -52,6 +52,7 @@ def test_file_submit_and_accept_a_return(page: Page, live_server: object) -> Non
     waste_return = WasteReturn.objects.get(enterprise__memberships__user__username="staff", year=2025)
 
     page.click("form[action='/accounts/logout/'] button")
+    page.wait_for_url(f"{base}/")
     log_in(page, base, "inspector")
     page.goto(f"{base}/returns/?status=submitted")
     page.click(f"a[href='/returns/{waste_return.pk}/']")

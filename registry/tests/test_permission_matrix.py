@@ -85,12 +85,13 @@ CASES = [
     ("GET", "deposits/{b_hidden}/composition/", VIEW_B_HIDDEN, None),
     ("GET", "deposits/{b_hidden}/forecast/?year=2030", VIEW_B_HIDDEN, None),
     # -- change history: the enterprise's staff, inspectors of the region, administrators
-    ("GET", "deposits/{a_pub}/history/", "403 200 403 200 403 200", None),
-    ("GET", "deposits/{b_pub}/history/", "403 403 200 200 403 200", None),
-    ("GET", "deposits/{b_hidden}/history/", VIEW_B_HIDDEN, None),
-    ("GET", "deposits/{a_r2_hidden}/history/", VIEW_A_R2, None),
-    ("GET", "enterprises/{A}/history/", "403 200 403 200 403 200", None),
-    ("GET", "enterprises/{B}/history/", "403 403 200 200 403 200", None),
+    # (the public is asked to authenticate first: 401)
+    ("GET", "deposits/{a_pub}/history/", "401 200 403 200 403 200", None),
+    ("GET", "deposits/{b_pub}/history/", "401 403 200 200 403 200", None),
+    ("GET", "deposits/{b_hidden}/history/", "401 404 200 200 404 200", None),
+    ("GET", "deposits/{a_r2_hidden}/history/", "401 200 404 404 200 200", None),
+    ("GET", "enterprises/{A}/history/", "401 200 403 200 403 200", None),
+    ("GET", "enterprises/{B}/history/", "401 403 200 200 403 200", None),
     # -- writes: only administrators register enterprises; staff write for their own enterprise
     ("POST", "enterprises/", "401 403 403 403 403 201", ENTERPRISE),
     ("PATCH", "enterprises/{A}/", "401 200 403 403 403 200", PHONE),

@@ -56,8 +56,7 @@ MATRIX = [
 
 def snapshot():
     return [
-        list(model.objects.order_by("pk").values())
-        for model in (WasteReturn, ReturnVersion, ReturnLine, ReturnEvent)
+        list(model.objects.order_by("pk").values()) for model in (WasteReturn, ReturnVersion, ReturnLine, ReturnEvent)
     ]
 
 

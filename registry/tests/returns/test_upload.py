@@ -123,7 +123,9 @@ def test_a_submitted_return_takes_no_file(web, staff_a, submitted_return):
 
 
 def test_semicolon_separated_files_are_read(web, staff_a, draft_return):
-    content = "waste_code;storage_deposit;hazard_level;opening;generated;received;recycled;disposed;transferred;closing\n"
+    content = (
+        "waste_code;storage_deposit;hazard_level;opening;generated;received;recycled;disposed;transferred;closing\n"
+    )
     content += "01 03 06;;;0;10,5;0;0;0;0;10,5\n"
     response = upload(web(staff_a), draft_return, SimpleUploadedFile("lines.csv", content.encode()))
     assert response.status_code == 302

@@ -153,10 +153,11 @@ def test_empty_reasons_are_refused_by_the_service(staff_a, inspector, submitted_
     assert fresh(submitted_return).current.status == ReturnStatus.SUBMITTED
 
 
-def test_an_older_submitted_version_cannot_be_decided_after_a_correction(staff_a, inspector, accepted_return):
-    waste_return = helpers.correct(staff_a, accepted_return)
-    with pytest.raises(ValidationError):
+def test_an_older_submitted_version_cannot_be_decided_after_a_correction(staff_a, inspector, submitted_return):
+    waste_return = helpers.correct(staff_a, submitted_return)
+    with pytest.raises(ValidationError, match="newer version"):
         helpers.services.return_accept(actor=inspector, version=waste_return.versions.get(number=1))
+    assert fresh(waste_return).accepted is None
 
 
 def test_the_pages_take_a_return_through_the_workflow(web, staff_a, inspector, draft_return):
