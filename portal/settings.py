@@ -234,7 +234,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=0)},
+    "sweep-unevaluated-submissions": {"task": "monitoring.tasks.sweep_unevaluated", "schedule": 60.0},
+    "send-notifications": {"task": "monitoring.tasks.send_notifications", "schedule": 300.0},
 }
+
+# Persistent exceedance (US practice for chronic non-compliance): at least this share of the results of a
+# point and pollutant in the last months exceed their MPC.
+MONITORING_PERSISTENT_SHARE = env_int("MONITORING_PERSISTENT_PERCENT", 66) / 100
+MONITORING_PERSISTENT_MONTHS = env_int("MONITORING_PERSISTENT_MONTHS", 6)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

@@ -63,17 +63,26 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
-def read_table(upload: UploadedFile, *, required: list[str]) -> Table:
-    """The first sheet or the CSV as rows of strings; refuses files without the required columns."""
+def check_upload(upload: UploadedFile) -> None:
+    """Size, and type by name and by content (the first bytes), without reading the whole file."""
     _check_size(upload)
     name = (upload.name or "").lower()
-    data = upload.read()
-    if name.endswith(".csv"):
-        raw = _read_csv(data)
-    elif name.endswith(".xlsx"):
-        raw = _read_xlsx(data)
-    else:
+    if not name.endswith((".csv", ".xlsx")):
         raise ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if name.endswith(".xlsx") and not head.startswith(XLSX_MAGIC):
+        raise ValidationError(_("The file is not an XLSX workbook."), code="not_xlsx")
+    if name.endswith(".csv") and b"\x00" in head:
+        raise ValidationError(_("The file is not a text CSV file (it contains binary data)."), code="not_csv")
+
+
+def read_table(upload: UploadedFile, *, required: list[str]) -> Table:
+    """The first sheet or the CSV as rows of strings; refuses files without the required columns."""
+    check_upload(upload)
+    data = upload.read()
+    raw = _read_csv(data) if upload.name.lower().endswith(".csv") else _read_xlsx(data)
     if not raw:
         raise ValidationError(_("The file is empty."), code="empty")
     columns = [column.strip() for column in raw[0]]

@@ -12,6 +12,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("registry/", include("registry.api.urls")),
     path("returns/", include("registry.returns.api.urls")),
+    path("monitoring/", include("monitoring.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("registry/", include("registry.urls")),
     path("returns/", include("registry.returns.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]

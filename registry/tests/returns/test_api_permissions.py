@@ -72,11 +72,16 @@ def test_return_endpoints(
         assert str(enterprise_a.bin) not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("role", "expected", "sees"),
-    [("public", 401, None), ("staff_a", 200, True), ("staff_b", 200, False), ("inspector", 200, True)]
-    + [("other_inspector", 200, False)],
-)
+LIST_CASES = [
+    ("public", 401, None),
+    ("staff_a", 200, True),
+    ("staff_b", 200, False),
+    ("inspector", 200, True),
+    ("other_inspector", 200, False),
+]
+
+
+@pytest.mark.parametrize(("role", "expected", "sees"), LIST_CASES)
 def test_list(client_for, users, draft_return, role, expected, sees):
     response = client_for(users[role]).get(API)
     assert response.status_code == expected

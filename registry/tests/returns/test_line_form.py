@@ -60,7 +60,7 @@ def test_a_bad_line_comes_back_with_its_error(web, staff_a, draft_return, raw, f
 def test_every_error_of_the_line_is_shown(web, staff_a, draft_return):
     before = lines_of(draft_return)
     raw = line("99 99 99", opening="-1", generated="x", closing="0")
-    response, text = post_line(web(staff_a), draft_return, raw)
+    _, text = post_line(web(staff_a), draft_return, raw)
     assert "99 99 99 is not in the waste classifier" in text
     assert "amounts cannot be negative (-1)" in text
     assert "“x” is not a number" in text
@@ -93,9 +93,9 @@ def test_editing_a_line_keeps_its_position(web, staff_a, draft_return):
 def test_a_submitted_return_cannot_be_edited_line_by_line(web, staff_a, submitted_return):
     before = lines_of(submitted_return)
     client = web(staff_a)
-    response, text = post_line(client, submitted_return, line(TAILINGS))
+    _, text = post_line(client, submitted_return, line(TAILINGS))
     assert "Version 1 is submitted" in text
-    response, text = post_line(client, submitted_return, line(SLAG, generated="80"), position=1)
+    _, text = post_line(client, submitted_return, line(SLAG, generated="80"), position=1)
     assert "Version 1 is submitted" in text
     assert lines_of(submitted_return) == before
 

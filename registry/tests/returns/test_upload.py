@@ -6,8 +6,6 @@ import html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registry.returns.models import ReturnLine
-from registry.tests.returns import helpers
 from registry.tests.returns.helpers import FLUE_DUST, SLAG, TAILINGS, TAILINGS_HAZARDOUS, csv_upload, fresh, line
 
 pytestmark = pytest.mark.django_db

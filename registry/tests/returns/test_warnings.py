@@ -76,10 +76,15 @@ def test_an_opening_balance_unlike_last_years_closing_must_be_confirmed(client_f
 
 
 def test_a_new_line_with_an_opening_balance_is_warned(staff_a, enterprise_a, last_year):
-    lines = [line(SLAG, opening="130"), line(helpers.FLUE_DUST, level="red", opening="7", generated="0", recycled="0")]
-    waste_return = helpers.create(staff_a, enterprise_a, YEAR, [*lines[:1], line(TAILINGS, opening="0"), lines[1]])
+    lines = [
+        line(SLAG, opening="130"),
+        line(TAILINGS, opening="0", generated="100", recycled="100"),
+        line(helpers.FLUE_DUST, level="red", opening="7", generated="0", recycled="0"),
+    ]
+    waste_return = helpers.create(staff_a, enterprise_a, YEAR, lines)
     warnings = helpers.services.current_warnings(waste_return.current)
-    assert [(item.key, item.line) for item in warnings] == [("opening:3", 3)]
+    assert [(item.key, item.line, item.field) for item in warnings] == [("opening:3", 3, "opening")]
+    assert "differs from the closing balance 0.000 t" in warnings[0].message
 
 
 @pytest.mark.parametrize(

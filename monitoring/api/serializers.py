@@ -1,0 +1,124 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from monitoring.ingest import COLUMNS
+from monitoring.models import SEVERITY_NAMES, Alert, AlertEvent, AlertStatus, MonitoringPoint, Submission
+from portal.api.fields import NaturalKeyField
+from registry.models import Enterprise
+
+
+class ResultInputSerializer(serializers.Serializer):
+    """One result as submitted; checked by monitoring.ingest, which names the row and the field."""
+
+    point = serializers.CharField(help_text="The monitoring point's code.")
+    pollutant = serializers.CharField(help_text="e.g. Cu")
+    sampled_at = serializers.CharField(help_text="ISO 8601 with a time zone, e.g. 2024-05-01T10:00:00+05:00")
+    value = serializers.CharField(help_text="A number, or below a detection limit as “<0.001”.")
+    unit = serializers.CharField(help_text="e.g. mg/m3, ug/m3, mg/kg, mg/l, ug/l")
+    averaging = serializers.ChoiceField(choices=["single", "daily", "annual"])
+    method = serializers.CharField(required=False, allow_blank=True)
+    laboratory = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_field(ResultInputSerializer(many=True))
+class RawResultsField(serializers.ListField):
+    """Rows are passed on unparsed, so that every error comes back with its row number and field."""
+
+    child = serializers.DictField()
+
+    def to_internal_value(self, data: object) -> list[dict]:
+        return [{name: row.get(name) for name in COLUMNS} for row in super().to_internal_value(data)]
+
+
+class SubmissionCreateSerializer(serializers.Serializer):
+    enterprise = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
+    results = RawResultsField(max_length=50_000, help_text="Up to 50,000 results; larger batches as a file upload.")
+
+
+class CountsSerializer(serializers.Serializer):
+    results = serializers.IntegerField()
+    evaluated = serializers.IntegerField()
+    without_norm = serializers.IntegerField()
+    exceeding = serializers.IntegerField()
+    high = serializers.IntegerField()
+    extreme = serializers.IntegerField()
+    rows_read = serializers.IntegerField()
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.bin")
+    counts = CountsSerializer()
+
+    class Meta:
+        model = Submission
+        fields = ["id", "enterprise", "channel", "status", "received_at", "evaluated_at", "counts", "errors"]
+
+
+class ExceedanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    submission = serializers.IntegerField(source="submission_id")
+    point = serializers.CharField(source="point.code")
+    pollutant = serializers.CharField(source="pollutant.code")
+    sampled_at = serializers.DateTimeField()
+    averaging = serializers.CharField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=10, coerce_to_string=False)
+    unit = serializers.CharField()
+    mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10, coerce_to_string=False)
+    mpc_unit = serializers.CharField(source="norm.unit")
+    ratio = serializers.FloatField()
+    severity = serializers.SerializerMethodField()
+    alert = serializers.IntegerField(source="alert_id", allow_null=True)
+
+    def get_severity(self, result: object) -> str:
+        return SEVERITY_NAMES[result.severity]
+
+
+class AlertEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AlertEvent
+        fields = ["time", "actor", "status", "comment"]
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    point = serializers.CharField(source="point.code")
+    enterprise = serializers.CharField(source="point.enterprise.bin")
+    region = serializers.CharField(source="point.enterprise.region.iso_code")
+    pollutant = serializers.CharField(source="pollutant.code")
+    severity = serializers.SerializerMethodField()
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id", "point", "enterprise", "region", "pollutant", "status", "severity", "persistent", "opened_at",
+            "last_sampled_at", "result_count", "assigned_to", "closed_at",
+        ]  # fmt: skip
+
+    def get_severity(self, alert: Alert) -> str:
+        return SEVERITY_NAMES[alert.severity]
+
+
+class AlertDetailSerializer(AlertSerializer):
+    events = AlertEventSerializer(many=True, read_only=True)
+
+    class Meta(AlertSerializer.Meta):
+        fields = [*AlertSerializer.Meta.fields, "events"]
+
+
+class AlertUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    assigned_to = serializers.CharField(required=False, help_text="An inspector's username.")
+
+
+class PointSerializer(serializers.ModelSerializer):
+    enterprise = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
+
+    class Meta:
+        model = MonitoringPoint
+        fields = [
+            "id", "enterprise", "code", "medium", "latitude", "longitude", "deposit", "distance_m", "description",
+            "is_published",
+        ]  # fmt: skip

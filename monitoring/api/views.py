@@ -1,0 +1,91 @@
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from monitoring import selectors, services
+from monitoring.api import serializers as s
+from monitoring.filters import AlertFilterSet, ExceedanceFilterSet, PointFilterSet
+from monitoring.models import Alert, MonitoringPoint, Result, Submission
+from portal.api.views import RestrictedViewSetMixin
+from portal.models import User
+
+
+class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
+    """Batches of monitoring results. A 400 lists every bad row: {"row", "field", "reason"}."""
+
+    queryset = Submission.objects.select_related("enterprise")
+    serializer_class = s.SubmissionSerializer
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.RowsInvalid):
+            errors = [error.as_dict() for error in exc.errors]
+            body = {"detail": "No result was saved.", "error_count": exc.total, "errors": errors}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+    def _response(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
+        submission.counts = selectors.submission_counts(submission)
+        return Response(s.SubmissionSerializer(submission).data, status=code)
+
+    @extend_schema(request=s.SubmissionCreateSerializer, responses={201: s.SubmissionSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = s.SubmissionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_create(actor=request.user, **serializer.validated_data)
+        submission.refresh_from_db()
+        return self._response(submission, status.HTTP_201_CREATED)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._response(self.get_object())
+
+
+class ExceedanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin):
+    """Every result above its MPC, with the norm, the ratio and the severity."""
+
+    queryset = Result.objects.all()
+    serializer_class = s.ExceedanceSerializer
+    filterset_class = ExceedanceFilterSet
+
+    def get_queryset(self) -> QuerySet[Result]:
+        return selectors.exceedances(user=self.request.user)
+
+
+class AlertViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    queryset = Alert.objects.all()
+    serializer_class = s.AlertSerializer
+    filterset_class = AlertFilterSet
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        queryset = selectors.alerts(user=self.request.user)
+        return queryset.prefetch_related("events__actor") if self.action == "retrieve" else queryset
+
+    def get_serializer_class(self) -> type:
+        return s.AlertDetailSerializer if self.action == "retrieve" else s.AlertSerializer
+
+    @extend_schema(request=s.AlertUpdateSerializer, responses=s.AlertDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def update_status(self, request: Request, pk: str) -> Response:
+        """Move the alert on (new → acknowledged → under investigation → resolved, or dismissed with a reason),
+        assign it, or comment on it."""
+        alert = self.get_object()
+        serializer = s.AlertUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assignee = get_object_or_404(User, username=data["assigned_to"]) if data.get("assigned_to") else None
+        services.alert_update(
+            actor=request.user, alert=alert, status=data.get("status"), comment=data["comment"], assign_to=assignee
+        )
+        return Response(s.AlertDetailSerializer(self.get_queryset().get(pk=alert.pk)).data)
+
+
+class PointViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+    queryset = MonitoringPoint.objects.select_related("enterprise")
+    serializer_class = s.PointSerializer
+    filterset_class = PointFilterSet
+
+    def perform_create(self, serializer: s.PointSerializer) -> None:
+        serializer.instance = services.point_create(actor=self.request.user, fields=serializer.validated_data)

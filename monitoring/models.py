@@ -1,0 +1,406 @@
+"""Monitoring: reference data (pollutants, units, MPC norms, severity rules), monitoring points,
+submissions of results, and the alerts raised when a result exceeds its maximum permissible concentration.
+"""
+
+from typing import Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Action, AnyUser, RestrictedQuerySet
+from registry.models import Deposit, Enterprise, InspectorAssignment, Membership
+
+
+class Medium(models.TextChoices):
+    AIR = "air", _("air")
+    SOIL = "soil", _("soil")
+    GROUNDWATER = "groundwater", _("groundwater")
+    SURFACE_WATER = "surface_water", _("surface water")
+
+
+# Every value is stored converted to its medium's base unit, so that results and norms compare directly.
+BASE_UNIT = {Medium.AIR: "mg/m3", Medium.SOIL: "mg/kg", Medium.GROUNDWATER: "mg/l", Medium.SURFACE_WATER: "mg/l"}
+WATER = (Medium.GROUNDWATER, Medium.SURFACE_WATER)
+
+
+class Averaging(models.TextChoices):
+    SINGLE = "single", _("single (maximum one-time)")
+    DAILY = "daily", _("daily")
+    ANNUAL = "annual", _("annual")
+
+
+class Severity(models.IntegerChoices):
+    """Ordered, so that an alert's severity is the maximum of its results'."""
+
+    NONE = 0, _("none")
+    EXCEEDANCE = 1, _("exceedance")
+    HIGH = 2, _("high")
+    EXTREME = 3, _("extreme")
+
+
+SEVERITY_NAMES = {
+    Severity.NONE: "none",
+    Severity.EXCEEDANCE: "exceedance",
+    Severity.HIGH: "high",
+    Severity.EXTREME: "extreme",
+}
+
+
+class Unit(models.Model):
+    """A unit a result or norm may be given in, for one medium, with its factor to the medium's base unit."""
+
+    code = models.CharField(_("unit"), max_length=10)
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
+    factor = models.DecimalField(_("factor to the base unit"), max_digits=20, decimal_places=10)
+
+    class Meta:
+        ordering = ["medium", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "medium"], name="unit_code_medium_unique"),
+            models.CheckConstraint(condition=Q(factor__gt=0), name="unit_factor_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.medium})"
+
+
+class Pollutant(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    cas = models.CharField(_("CAS number"), max_length=20, blank=True)
+    hazard_class = models.PositiveSmallIntegerField(
+        _("hazard class"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    # Copper, iron and manganese compounds, oil products and phenols have their own tiers in water.
+    water_special = models.BooleanField(_("special tiers in water"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "ru")[:2]
+        return {"kk": self.name_kk, "ru": self.name_ru}.get(language) or self.name_en
+
+
+class MpcNorm(models.Model):
+    """A maximum permissible concentration, valid for a period."""
+
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="norms")
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
+    averaging = models.CharField(_("averaging period"), max_length=10, choices=Averaging.choices)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=10)
+    unit = models.CharField(_("unit"), max_length=10)
+    value_base = models.DecimalField(_("value in the base unit"), max_digits=24, decimal_places=12, editable=False)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pollutant", "medium", "averaging", "valid_from"]
+        verbose_name = _("MPC norm")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="mpcnorm_value_positive"),
+            models.UniqueConstraint(
+                fields=["pollutant", "medium", "averaging", "valid_from"], name="mpcnorm_one_per_period_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pollutant} {self.medium} {self.averaging}: {self.value} {self.unit}"
+
+
+class SeverityRuleSet(models.Model):
+    """A version of the rules that turn a ratio into a severity. Results record the version that classified them."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class SeverityRule(models.Model):
+    """Multiples of the MPC at which a result is "high" and "extreme" pollution.
+
+    The most specific rule wins: a pollutant's own, then water's special group, then a hazard class, then the medium.
+    """
+
+    ruleset = models.ForeignKey(SeverityRuleSet, on_delete=models.CASCADE, related_name="rules")
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, null=True, blank=True)
+    hazard_classes = models.CharField(_("hazard classes"), max_length=10, blank=True, help_text=_("e.g. “1,2”"))
+    water_special = models.BooleanField(_("for water's special group"), default=False)
+    high_multiple = models.DecimalField(_("high pollution at a multiple of the MPC"), max_digits=8, decimal_places=2)
+    extreme_multiple = models.DecimalField(
+        _("extremely high pollution at a multiple of the MPC"), max_digits=8, decimal_places=2
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(high_multiple__gt=1, extreme_multiple__gte=models.F("high_multiple")),
+                name="severityrule_multiples_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ruleset} {self.medium}"
+
+
+class SeverityThreshold(models.Model):
+    """The rule set resolved per pollutant and medium, so that evaluation is a plain join."""
+
+    ruleset = models.ForeignKey(SeverityRuleSet, on_delete=models.CASCADE, related_name="thresholds")
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.CASCADE, related_name="+")
+    medium = models.CharField(max_length=20, choices=Medium.choices)
+    high = models.DecimalField(max_digits=8, decimal_places=2)
+    extreme = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ruleset", "pollutant", "medium"], name="threshold_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ruleset} {self.pollutant_id} {self.medium}: {self.high}/{self.extreme}"
+
+
+class PointQuerySet(RestrictedQuerySet):
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        if user.is_authenticated and user.is_administrator:
+            return self.all()
+        own = Membership.objects.filter(user=user).values("enterprise_id") if user.is_authenticated else None
+        if action == "change":
+            return (
+                self.filter(enterprise_id__in=own)
+                if user.is_authenticated and user.is_enterprise_staff
+                else self.none()
+            )
+        visible = Q(is_published=True)
+        if user.is_authenticated and user.is_inspector:
+            visible |= Q(enterprise__region_id__in=InspectorAssignment.objects.filter(user=user).values("region_id"))
+        if user.is_authenticated and user.is_enterprise_staff:
+            visible |= Q(enterprise_id__in=own)
+        return self.filter(visible)
+
+
+class MonitoringPoint(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="monitoring_points")
+    code = models.CharField(_("code"), max_length=40)
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    distance_m = models.PositiveIntegerField(_("distance to the deposit, m"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "code"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="point_code_unique_per_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_medium_display()})"
+
+
+class OwnedByEnterpriseQuerySet(RestrictedQuerySet):
+    """Submissions and alerts: the enterprise's staff, the inspectors of its region, administrators."""
+
+    enterprise_path = "enterprise"
+
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_inspector:
+            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
+            return self.filter(**{f"{self.enterprise_path}__region_id__in": regions})
+        enterprises = Membership.objects.filter(user=user).values("enterprise_id")
+        return self.filter(**{f"{self.enterprise_path}_id__in": enterprises})
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    PROCESSING = "processing", _("processing")
+    PROCESSED = "processed", _("processed")
+    FAILED = "failed", _("failed")
+
+
+class Submission(models.Model):
+    """A batch of results of one enterprise, by API, file or form."""
+
+    class Channel(models.TextChoices):
+        API = "api", "API"
+        FILE = "file", _("file")
+        FORM = "form", _("form")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="submissions")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=SubmissionStatus.choices, default="received")
+    evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
+    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    # For a file read in the background: rows read so far, and the row errors if it failed.
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    objects = OwnedByEnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "received_at"], name="submission_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} #{self.pk}"
+
+
+class ResultQuerySet(OwnedByEnterpriseQuerySet):
+    enterprise_path = "point__enterprise"
+
+
+class Result(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="results")
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="results")
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+")
+    # The point's medium, copied so that evaluation joins norms without a join through points.
+    medium = models.CharField(max_length=20, choices=Medium.choices)
+    sampled_at = models.DateTimeField(_("sampled at"))
+    # The local date of sampling, which decides which norm was valid.
+    sampled_on = models.DateField()
+    averaging = models.CharField(_("averaging period"), max_length=10, choices=Averaging.choices)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=10)
+    below_detection = models.BooleanField(_("below the detection limit"), default=False)
+    unit = models.CharField(_("unit"), max_length=10)
+    value_base = models.FloatField(_("value in the base unit"))
+    method = models.CharField(_("method"), max_length=200, blank=True)
+    laboratory = models.CharField(_("laboratory"), max_length=200, blank=True)
+    # Set by evaluation:
+    norm = models.ForeignKey(MpcNorm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mpc_base = models.FloatField(null=True, blank=True)
+    ratio = models.FloatField(null=True, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.NONE)
+    ruleset = models.ForeignKey(SeverityRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    evaluated = models.BooleanField(default=False)
+    alert = models.ForeignKey("Alert", on_delete=models.PROTECT, null=True, blank=True, related_name="results")
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sampled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "pollutant", "sampled_at", "averaging"], name="result_no_duplicates"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="result_value_non_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["submission", "severity"], name="result_submission_idx"),
+            models.Index(fields=["point", "pollutant", "sampled_at"], name="result_series_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.pollutant} {self.sampled_at:%Y-%m-%d %H:%M}"
+
+
+class AlertStatus(models.TextChoices):
+    NEW = "new", _("new")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    INVESTIGATING = "investigating", _("under investigation")
+    RESOLVED = "resolved", _("resolved")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+OPEN_ALERT = [AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING]
+
+
+class AlertQuerySet(OwnedByEnterpriseQuerySet):
+    enterprise_path = "point__enterprise"
+
+
+class Alert(models.Model):
+    """One open alert per point and pollutant, gathering its exceeding results."""
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="alerts")
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.NEW)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.EXCEEDANCE)
+    persistent = models.BooleanField(_("persistent exceedance"), default=False)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    last_sampled_at = models.DateTimeField(_("latest exceeding sample"), null=True)
+    result_count = models.PositiveIntegerField(_("exceeding results"), default=0)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-severity", "-last_sampled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "pollutant"],
+                condition=Q(status__in=["new", "acknowledged", "investigating"]),
+                name="alert_one_open_per_point_pollutant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.pollutant} ({self.get_status_display()})"
+
+
+class AlertEvent(models.Model):
+    """The history of an alert: status changes, assignments, comments."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    time = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=14, choices=AlertStatus.choices, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.alert} {self.status or 'comment'}"
+
+
+class Notification(models.Model):
+    """One message about one alert to one inspector. The sender claims a row with a conditional UPDATE
+    before sending, so a message goes out once even if tasks run twice."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.alert} -> {self.recipient}"

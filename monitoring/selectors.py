@@ -1,0 +1,84 @@
+"""Reads of monitoring that need more than `restrict`: submission counts, the status matrix, a result series."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+
+from monitoring.models import OPEN_ALERT, Alert, MonitoringPoint, Pollutant, Result, Severity, Submission
+from monitoring.services import progress_key
+from portal.models import AnyUser
+
+
+def submission_counts(submission: Submission) -> dict[str, int]:
+    counts = Result.objects.filter(submission=submission).aggregate(
+        results=Count("pk"),
+        evaluated=Count("pk", filter=Q(evaluated=True)),
+        without_norm=Count("pk", filter=Q(evaluated=True, norm__isnull=True)),
+        exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
+        high=Count("pk", filter=Q(severity=Severity.HIGH)),
+        extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
+    )
+    counts["rows_read"] = cache.get(progress_key(submission.pk)) or submission.rows_done
+    return counts
+
+
+def exceedances(*, user: AnyUser) -> QuerySet[Result]:
+    return (
+        Result.objects.restrict(user)
+        .filter(severity__gt=Severity.NONE)
+        .select_related("point", "pollutant", "norm")
+        .order_by("-sampled_at", "-pk")
+    )
+
+
+def alerts(*, user: AnyUser) -> QuerySet[Alert]:
+    return Alert.objects.restrict(user).select_related("point__enterprise__region", "pollutant", "assigned_to")
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    status: str  # "alert", "exceeded", "ok", "" (no results)
+    severity: int
+    count: int
+    alert_id: int | None
+
+
+Matrix = tuple[list[Pollutant], list[MonitoringPoint], dict[tuple[int, int], MatrixCell]]
+
+
+def status_matrix(points: QuerySet[MonitoringPoint]) -> Matrix:
+    """Pollutant x point, coloured by status (as ECHO's effluent charts): one query for results, one for alerts."""
+    points = list(points.order_by("code"))
+    summary = (
+        Result.objects.filter(point__in=points)
+        .values("point_id", "pollutant_id")
+        .annotate(count=Count("pk"), worst=Max("severity"))
+    )
+    open_alerts = {
+        (a.point_id, a.pollutant_id): a for a in Alert.objects.filter(point__in=points, status__in=OPEN_ALERT)
+    }
+    cells = {}
+    for row in summary:
+        key = (row["point_id"], row["pollutant_id"])
+        alert = open_alerts.get(key)
+        status = "alert" if alert else ("exceeded" if row["worst"] > Severity.NONE else "ok")
+        worst = max(row["worst"], alert.severity if alert else 0)
+        cells[key] = MatrixCell(status, worst, row["count"], alert.pk if alert else None)
+    pollutants = list(Pollutant.objects.filter(pk__in={key[1] for key in cells}).order_by("code"))
+    return pollutants, points, cells
+
+
+def series(point: MonitoringPoint, pollutant: Pollutant) -> list[dict[str, Any]]:
+    """The results of a point and pollutant, for the chart with the MPC line."""
+    rows = Result.objects.filter(point=point, pollutant=pollutant).order_by("sampled_at")
+    return [
+        {
+            "t": row["sampled_at"].isoformat(),
+            "v": row["value_base"],
+            "mpc": row["mpc_base"],
+            "severity": row["severity"],
+        }
+        for row in rows.values("sampled_at", "value_base", "mpc_base", "severity")
+    ]

@@ -1,0 +1,362 @@
+"""Writes of monitoring: points, submissions (API, form, file), their evaluation, and the alert workflow."""
+
+import csv
+import io
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from monitoring import tasks
+from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError
+from monitoring.models import (
+    OPEN_ALERT,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    MonitoringPoint,
+    Notification,
+    Result,
+    Severity,
+    Submission,
+    SubmissionStatus,
+)
+from monitoring.reference import current_ruleset
+from portal.models import User
+from portal.tasks import enqueue_on_commit
+from portal.uploads import XLSX_MAGIC, check_upload
+from registry.models import Enterprise
+
+logger = logging.getLogger(__name__)
+CHUNK = 10_000
+RESULT_COLUMNS = (
+    "submission_id", "point_id", "pollutant_id", "medium", "sampled_at", "sampled_on", "averaging", "value",
+    "below_detection", "unit", "value_base", "method", "laboratory", "severity", "evaluated",
+)  # fmt: skip
+
+
+class RowsInvalid(ValidationError):
+    """Rows of a submission that fail the checks; `errors` names each row, field and reason."""
+
+    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        super().__init__([str(error) for error in errors])
+
+
+def _check_may_submit(actor: User, enterprise: Enterprise) -> None:
+    if not Enterprise.objects.restrict(actor, "change").filter(pk=enterprise.pk).exists():
+        raise PermissionDenied(_("You may not submit results for %(enterprise)s.") % {"enterprise": enterprise})
+
+
+# Storing rows: PostgreSQL's COPY where available, bulk_create otherwise (the embedded SQLite default).
+
+
+def _store(submission_id: int, rows: list[Row]) -> None:
+    values = [
+        (
+            submission_id, row.point_id, row.pollutant_id, row.medium, row.sampled_at, row.sampled_on, row.averaging,
+            row.value, row.below_detection, row.unit, row.value_base, row.method, row.laboratory, 0, False,
+        )
+        for row in rows
+    ]  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            statement = f"COPY monitoring_result ({', '.join(RESULT_COLUMNS)}) FROM STDIN"
+            with cursor.cursor.copy(statement) as copy:
+                for value in values:
+                    copy.write_row(value)
+    else:
+        Result.objects.bulk_create([Result(**dict(zip(RESULT_COLUMNS, value, strict=True))) for value in values])
+
+
+def _ingest(submission: Submission, raw_rows: Iterable[tuple[int, Mapping[str, Any]]], progress: bool = False) -> int:
+    """Check and store rows in chunks; raises RowsInvalid (the caller's transaction then saves nothing)."""
+    checker = Checker(Catalogue(submission.enterprise))
+    chunk: list[Row] = []
+    stored = 0
+    for number, raw in raw_rows:
+        row = checker.check(number, raw)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            stored += _flush(submission, checker, chunk)
+            chunk = []
+            if progress:
+                cache.set(progress_key(submission.pk), number, timeout=3600)
+    stored += _flush(submission, checker, chunk)
+    if checker.errors:
+        raise RowsInvalid(checker.errors, checker.error_count)
+    if not stored:
+        raise RowsInvalid([RowError(0, "results", _("the submission has no results."))])
+    return stored
+
+
+def _flush(submission: Submission, checker: Checker, rows: list[Row]) -> int:
+    checker.check_stored(rows)
+    if checker.errors:
+        return 0  # keep checking the rest for errors; nothing will be saved
+    _store(submission.pk, rows)
+    return len(rows)
+
+
+def progress_key(submission_id: int) -> str:
+    return f"monitoring:submission:{submission_id}:rows"
+
+
+@transaction.atomic
+def submission_create(
+    *, actor: User, enterprise: Enterprise, rows: list[Mapping[str, Any]], channel: str = Submission.Channel.API
+) -> Submission:
+    """Results from the API or the form: checked now, saved together, evaluated in the background."""
+    _check_may_submit(actor, enterprise)
+    submission = Submission.objects.create(enterprise=enterprise, submitted_by=actor, channel=channel)
+    stored = _ingest(submission, enumerate(rows, start=1))
+    submission.rows_total = submission.rows_done = stored
+    submission.save(update_fields=["rows_total", "rows_done"])
+    enqueue_on_commit(tasks.evaluate_submission, submission.pk)
+    return submission
+
+
+def submission_from_file(*, actor: User, enterprise: Enterprise, upload: UploadedFile) -> Submission:
+    """A file is kept and read by a worker (large files take a while); the page follows its progress."""
+    _check_may_submit(actor, enterprise)
+    check_upload(upload)
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            enterprise=enterprise, submitted_by=actor, channel=Submission.Channel.FILE, file=upload
+        )
+        enqueue_on_commit(tasks.ingest_file, submission.pk)
+    return submission
+
+
+def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a stored file, streamed (a million-row file is never held in memory)."""
+    with submission.file.open("rb") as handle:
+        if handle.read(4) == XLSX_MAGIC:
+            handle.seek(0)
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            sheet = workbook.worksheets[0].iter_rows(values_only=True)
+            rows = ([("" if cell is None else str(cell)) for cell in row] for row in sheet)
+        else:
+            handle.seek(0)
+            rows = csv.reader(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
+        header = [column.strip() for column in next(rows, [])]
+        missing = [column for column in REQUIRED if column not in header]
+        if missing:
+            raise RowsInvalid([RowError(1, ", ".join(missing), _("the header lacks these columns."))])
+        for number, values in enumerate(rows, start=2):
+            if any(values):
+                yield number, dict(zip(header, values, strict=False))
+
+
+def ingest_file(submission_id: int) -> None:
+    """Read, check and store a submitted file; then evaluate. Safe to run again."""
+    claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED, rows_done=0).update(
+        status=SubmissionStatus.PROCESSING
+    )
+    submission = Submission.objects.select_related("enterprise").get(pk=submission_id)
+    if not claimed and submission.rows_done:
+        evaluate_submission(submission_id)
+        return
+    try:
+        with transaction.atomic():
+            stored = _ingest(submission, _file_rows(submission), progress=True)
+            Submission.objects.filter(pk=submission_id).update(rows_total=stored, rows_done=stored)
+    except RowsInvalid as exc:
+        errors = [error.as_dict() for error in exc.errors]
+        Submission.objects.filter(pk=submission_id).update(status=SubmissionStatus.FAILED, errors=errors)
+        return
+    finally:
+        cache.delete(progress_key(submission_id))
+    evaluate_submission(submission_id)
+
+
+# Evaluation: set-based, in the database.
+
+_EVALUATE = """
+UPDATE monitoring_result SET
+    norm_id = n.id,
+    mpc_base = n.value_base,
+    ratio = monitoring_result.value_base / n.value_base,
+    severity = CASE
+        WHEN monitoring_result.below_detection THEN 0
+        WHEN monitoring_result.value_base >= n.value_base * t.extreme THEN 3
+        WHEN monitoring_result.value_base >= n.value_base * t.high THEN 2
+        WHEN monitoring_result.value_base > n.value_base THEN 1
+        ELSE 0 END,
+    ruleset_id = t.ruleset_id
+FROM monitoring_mpcnorm n, monitoring_severitythreshold t
+WHERE monitoring_result.submission_id = %s
+  AND n.pollutant_id = monitoring_result.pollutant_id
+  AND n.medium = monitoring_result.medium
+  AND n.averaging = monitoring_result.averaging
+  AND (n.valid_from IS NULL OR n.valid_from <= monitoring_result.sampled_on)
+  AND (n.valid_to IS NULL OR n.valid_to > monitoring_result.sampled_on)
+  AND t.ruleset_id = %s
+  AND t.pollutant_id = monitoring_result.pollutant_id
+  AND t.medium = monitoring_result.medium
+"""
+
+
+def evaluate_submission(submission_id: int) -> None:
+    """Norm, ratio and severity for every result; alerts opened or extended; inspectors notified once.
+
+    One transaction: a worker killed half-way leaves nothing behind, and a second run changes nothing.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status == SubmissionStatus.PROCESSED or not submission.rows_done:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(_EVALUATE, [submission_id, current_ruleset().pk])
+        Result.objects.filter(submission_id=submission_id, evaluated=False).update(evaluated=True)
+        alert_ids = _open_or_extend_alerts(submission_id)
+        _notify_once(alert_ids)
+        submission.status, submission.evaluated_at = SubmissionStatus.PROCESSED, timezone.now()
+        submission.save(update_fields=["status", "evaluated_at"])
+        enqueue_on_commit(tasks.send_notifications)
+
+
+def _open_or_extend_alerts(submission_id: int) -> list[int]:
+    exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
+    pairs = exceeding.filter(alert=None).values_list("point_id", "pollutant_id").distinct()
+    Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
+    open_alert = Alert.objects.filter(
+        point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
+    ).values("pk")[:1]
+    exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
+    alert_ids = list(exceeding.values_list("alert_id", flat=True).distinct())
+    of_alert = Result.objects.filter(alert_id=OuterRef("pk")).values("alert_id")
+    Alert.objects.filter(pk__in=alert_ids).update(
+        severity=Subquery(of_alert.annotate(top=Max("severity")).values("top")),
+        result_count=Subquery(of_alert.annotate(n=Count("pk")).values("n")),
+        last_sampled_at=Subquery(of_alert.annotate(last=Max("sampled_at")).values("last")),
+    )
+    for alert in Alert.objects.filter(pk__in=alert_ids):
+        Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
+    return alert_ids
+
+
+def _is_persistent(alert: Alert) -> bool:
+    """The configurable rule for chronic exceedance: at least SHARE of the results of the last MONTHS exceed."""
+    since = alert.last_sampled_at - timedelta(days=30.44 * settings.MONITORING_PERSISTENT_MONTHS)
+    window = Result.objects.filter(
+        point_id=alert.point_id, pollutant_id=alert.pollutant_id, sampled_at__gt=since, norm__isnull=False
+    ).aggregate(total=Count("pk"), exceeding=Count("pk", filter=Q(severity__gt=Severity.NONE)))
+    return bool(window["total"]) and window["exceeding"] / window["total"] >= settings.MONITORING_PERSISTENT_SHARE
+
+
+def _notify_once(alert_ids: list[int]) -> None:
+    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("point__enterprise")
+    inspectors = {}
+    notifications = []
+    for alert in alerts:
+        region_id = alert.point.enterprise.region_id
+        if region_id not in inspectors:
+            inspectors[region_id] = list(
+                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        notifications += [Notification(alert=alert, recipient_id=user_id) for user_id in inspectors[region_id]]
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+
+
+def send_notifications() -> int:
+    """Send every unsent notification once: a row is claimed by a conditional UPDATE before its e-mail goes out."""
+    stale = timezone.now() - timedelta(minutes=10)
+    sent = 0
+    pending = Notification.objects.filter(sent_at=None).filter(Q(claimed_at=None) | Q(claimed_at__lt=stale))
+    for notification in pending.select_related("alert__point__enterprise", "alert__pollutant", "recipient"):
+        claimed = Notification.objects.filter(
+            pk=notification.pk, sent_at=None, claimed_at=notification.claimed_at
+        ).update(claimed_at=timezone.now())
+        if not claimed:
+            continue
+        alert = notification.alert
+        if notification.recipient.email:
+            subject = _("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % {
+                "pollutant": alert.pollutant.code, "point": alert.point.code, "enterprise": alert.point.enterprise,
+            }  # fmt: skip
+            link = settings.SITE_URL + reverse("monitoring:alert-detail", args=[alert.pk])
+            send_mail(subject, f"{subject}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
+        Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def sweep_unevaluated(*, older_than_seconds: int = 60) -> list[int]:
+    """Submissions a broker outage or a lost worker left behind: enqueue them again."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = Submission.objects.filter(
+        status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING], received_at__lt=cutoff
+    )
+    ids = list(pending.values_list("pk", flat=True))
+    unread_files = set(pending.filter(rows_done=0).exclude(file="").values_list("pk", flat=True))
+    for submission_id in ids:
+        task = tasks.ingest_file if submission_id in unread_files else tasks.evaluate_submission
+        enqueue_on_commit(task, submission_id)
+    return ids
+
+
+# Alert workflow.
+
+ALLOWED_MOVES = {
+    AlertStatus.NEW: {AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.INVESTIGATING: {AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.RESOLVED: set(),
+    AlertStatus.DISMISSED: set(),
+}
+
+
+def _check_may_work(actor: User, alert: Alert) -> None:
+    may_see = Alert.objects.restrict(actor).filter(pk=alert.pk).exists()
+    if not (may_see and (actor.is_inspector or actor.is_administrator)):
+        raise PermissionDenied(_("Only an inspector of the region works this alert."))
+
+
+@transaction.atomic
+def alert_update(
+    *, actor: User, alert: Alert, status: str | None = None, comment: str = "", assign_to: User | None = None
+) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _check_may_work(actor, alert)
+    if status and status != alert.status:
+        if status not in ALLOWED_MOVES[alert.status]:
+            raise ValidationError({"status": _("An alert that is %(old)s cannot become %(new)s.") % {
+                "old": alert.get_status_display(), "new": AlertStatus(status).label}})  # fmt: skip
+        if status == AlertStatus.DISMISSED and not comment.strip():
+            raise ValidationError({"comment": _("Give the reason for dismissing the alert.")})
+        alert.status = status
+        if status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
+            alert.closed_at = timezone.now()
+    if assign_to is not None:
+        if not (assign_to.is_inspector or assign_to.is_administrator):
+            raise ValidationError({"assigned_to": _("Alerts are assigned to inspectors.")})
+        alert.assigned_to = assign_to
+    alert.save()
+    AlertEvent.objects.create(alert=alert, actor=actor, status=status or "", comment=comment.strip())
+    return alert
+
+
+@transaction.atomic
+def point_create(*, actor: User, fields: dict[str, Any]) -> MonitoringPoint:
+    _check_may_submit(actor, fields["enterprise"])
+    point = MonitoringPoint(**fields)
+    point.full_clean()
+    point.save()
+    return point

@@ -1,0 +1,170 @@
+"""Pages of monitoring: submitting results, following a file's processing, working alerts, the charts."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring import selectors, services
+from monitoring.filters import AlertFilterSet
+from monitoring.forms import AlertUpdateForm, EnterpriseChoiceForm, ResultRowFormSet, UploadForm
+from monitoring.ingest import COLUMNS
+from monitoring.models import MonitoringPoint, Notification, Pollutant, Submission
+from registry.models import Deposit, Enterprise
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_from_file(
+                actor=request.user, enterprise=form.cleaned_data["enterprise"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("monitoring:submission", pk=submission.pk)
+    return render(request, "monitoring/upload.html", {"form": form, "columns": COLUMNS})
+
+
+def template_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="qaldyq-monitoring-results.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    writer.writerow(["AIR-1", "Cu", "2024-05-01T10:00:00+05:00", "0.015", "mg/m3", "daily", "AAS", "Lab No. 1"])
+    return response
+
+
+@login_required
+def manual(request: HttpRequest) -> HttpResponse:
+    """A few results typed by hand: the same checks and evaluation as the API."""
+    choice = EnterpriseChoiceForm(request.POST or None, user=request.user)
+    formset = ResultRowFormSet(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and choice.is_valid() and formset.is_valid():
+        rows = [form.cleaned_data for form in formset if any(form.cleaned_data.values())]
+        try:
+            submission = services.submission_create(
+                actor=request.user, enterprise=choice.cleaned_data["enterprise"], rows=rows, channel="form"
+            )
+        except services.RowsInvalid as exc:
+            errors = [str(error) for error in exc.errors]
+        else:
+            return redirect("monitoring:submission", pk=submission.pk)
+    context = {"choice": choice, "formset": formset, "errors": errors}
+    return render(request, "monitoring/manual.html", context, status=400 if errors else 200)
+
+
+@login_required
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Submission.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    context = {"submission": item, "counts": selectors.submission_counts(item)}
+    template = "monitoring/_progress.html" if request.htmx else "monitoring/submission.html"
+    return render(request, template, context)
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    filterset = AlertFilterSet(request.GET, queryset=selectors.alerts(user=request.user))
+    alerts = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    unread = Notification.objects.filter(recipient=request.user, read_at=None)
+    context = {
+        "filter": filterset,
+        "page": Paginator(alerts, 50).get_page(request.GET.get("page")),
+        "query": request.GET.copy(),
+        "unread": unread.select_related("alert__point", "alert__pollutant")[:20],
+    }
+    return render(request, "monitoring/alert_list.html", context)
+
+
+@login_required
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(selectors.alerts(user=request.user), pk=pk)
+    form = AlertUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alert_update(
+                actor=request.user,
+                alert=alert,
+                status=form.cleaned_data["status"] or None,
+                comment=form.cleaned_data["comment"],
+                assign_to=form.cleaned_data["assigned_to"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The alert was updated."))
+            return redirect("monitoring:alert-detail", pk=pk)
+    Notification.objects.filter(alert=alert, recipient=request.user, read_at=None).update(read_at=timezone.now())
+    context = {
+        "alert": alert,
+        "form": form,
+        "results": alert.results.select_related("norm").order_by("-sampled_at")[:200],
+        "events": alert.events.select_related("actor"),
+        "may_work": request.user.is_inspector or request.user.is_administrator,
+    }
+    return render(request, "monitoring/alert_detail.html", context)
+
+
+def _matrix(request: HttpRequest, title: str, points: object) -> HttpResponse:
+    pollutants, point_list, cells = selectors.status_matrix(points)
+    rows = [
+        (pollutant, [(point, cells.get((point.pk, pollutant.pk))) for point in point_list]) for pollutant in pollutants
+    ]
+    context = {"title": title, "points": point_list, "rows": rows}
+    return render(request, "monitoring/matrix.html", context)
+
+
+@login_required
+def enterprise_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    points = MonitoringPoint.objects.restrict(request.user).filter(enterprise=enterprise)
+    return _matrix(request, str(enterprise), points)
+
+
+@login_required
+def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    deposit = get_object_or_404(Deposit.objects.restrict(request.user), pk=pk)
+    points = MonitoringPoint.objects.restrict(request.user).filter(deposit=deposit)
+    return _matrix(request, str(deposit), points)
+
+
+@login_required
+def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
+    point = get_object_or_404(MonitoringPoint.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    substance = get_object_or_404(Pollutant, code=pollutant)
+    context = {"point": point, "pollutant": substance, "series": selectors.series(point, substance)}
+    return render(request, "monitoring/chart.html", context)
+
+
+def point_map(request: HttpRequest) -> HttpResponse:
+    """Published monitoring points, for the public."""
+    points = MonitoringPoint.objects.restrict(request.user).select_related("enterprise")
+    map_points = [
+        {
+            "url": reverse("registry:enterprise-detail", args=[point.enterprise_id]),
+            "name": f"{point.code} · {point.get_medium_display()}",
+            "lat": float(point.latitude),
+            "lon": float(point.longitude),
+            "mt": 0,
+            "kind": point.medium,
+            "operator": point.enterprise.name,
+        }
+        for point in points
+    ]
+    map_settings = {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outline": f"{settings.STATIC_URL}registry/kazakhstan.geojson",
+    }
+    return render(request, "monitoring/point_map.html", {"map_points": map_points, "map_settings": map_settings})
