@@ -1,0 +1,177 @@
+"""Ingesting monitoring results from a CSV file into PostgreSQL (issue 4).
+
+Three ways over the same rows, in the same run:
+- ceiling: PostgreSQL's COPY of the rows into a bare table, no checks;
+- the usual way: Django's bulk_create of Result rows, no checks, no evaluation;
+- Qaldyq: read the file, check every row, store (COPY) and evaluate (norms, ratios, severities, alerts).
+Peak memory is the ingest's own process's maximum resident set size (a child process does the ingest).
+Target: the ingest's rate at least half the COPY rate, peak memory under 300 MB.
+"""
+
+import csv
+import datetime
+import multiprocessing
+import os
+import resource
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection, connections
+
+from monitoring import services
+from monitoring.models import Medium, MonitoringPoint, Result, Submission
+from monitoring.reference import load_monitoring_reference
+from portal.models import User
+from registry.models import Enterprise, Membership, Region
+from registry.reference import load_regions
+from registry.validators import bin_check_digit
+
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+BULK_CREATE_ROWS = min(ROWS, 100_000)  # its rate is steady; a tenth of the rows measures it
+POINTS = 100
+POLLUTANTS = ("Cu", "Pb", "Zn")
+COLUMNS = ("point", "pollutant", "sampled_at", "value", "unit", "averaging", "method", "laboratory")
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _csv(path: str) -> None:
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=5)))
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for n in range(ROWS):
+            point, rest = divmod(n, len(POLLUTANTS))
+            pollutant = POLLUTANTS[rest]
+            sampled = start + datetime.timedelta(hours=(point // POINTS))
+            value = 0.0005 + (n % 97) * 0.0001
+            writer.writerow(
+                [
+                    f"AIR-{point % POINTS}",
+                    pollutant,
+                    sampled.isoformat(),
+                    f"{value:.5f}",
+                    "mg/m3",
+                    "daily",
+                    "ICP-MS",
+                    "Lab",
+                ]
+            )
+
+
+def _setup() -> tuple[User, Enterprise]:
+    load_regions()
+    load_monitoring_reference()
+    first = "24014067890"
+    enterprise = Enterprise.objects.create(
+        name="Bench JSC", bin=first + str(bin_check_digit(first)), region=Region.objects.get(iso_code="KZ-35")
+    )
+    user = User.objects.create(username="bench", role=User.Role.ENTERPRISE_STAFF)
+    Membership.objects.create(user=user, enterprise=enterprise)
+    MonitoringPoint.objects.bulk_create(
+        MonitoringPoint(
+            enterprise=enterprise,
+            code=f"AIR-{n}",
+            medium=Medium.AIR,
+            latitude=Decimal("46.8"),
+            longitude=Decimal("75.0"),
+        )
+        for n in range(POINTS)
+    )
+    return user, enterprise
+
+
+def _copy_rate(path: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE UNLOGGED TABLE bench_bare (point text, pollutant text, sampled_at timestamptz, value numeric,"
+            " unit text, averaging text, method text, laboratory text)"
+        )
+        started = time.perf_counter()
+        with (
+            open(path, "rb") as handle,
+            cursor.cursor.copy("COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_bare")
+    return ROWS / elapsed
+
+
+def _bulk_create_rate(user: User, enterprise: Enterprise, path: str) -> float:
+    points = dict(MonitoringPoint.objects.filter(enterprise=enterprise).values_list("code", "pk"))
+    from monitoring.models import Pollutant
+
+    pollutants = dict(Pollutant.objects.values_list("code", "pk"))
+    submission = Submission.objects.create(enterprise=enterprise, submitted_by=user, channel="api")
+    started = time.perf_counter()
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        batch = []
+        for n, row in enumerate(reader):
+            if n >= BULK_CREATE_ROWS:
+                break
+            sampled = datetime.datetime.fromisoformat(row["sampled_at"])
+            batch.append(Result(
+                submission=submission, point_id=points[row["point"]], pollutant_id=pollutants[row["pollutant"]],
+                medium="air", sampled_at=sampled, sampled_on=sampled.date(), averaging=row["averaging"],
+                value=Decimal(row["value"]), unit=row["unit"], value_base=float(row["value"]),
+                method=row["method"], laboratory=row["laboratory"],
+            ))  # fmt: skip
+            if len(batch) == 5000:
+                Result.objects.bulk_create(batch)
+                batch = []
+        Result.objects.bulk_create(batch)
+    elapsed = time.perf_counter() - started
+    Result.objects.filter(submission=submission).delete()
+    submission.delete()
+    return BULK_CREATE_ROWS / elapsed
+
+
+def _ingest_in_child(submission_id: int, queue: multiprocessing.Queue) -> None:
+    connections.close_all()
+    started = time.perf_counter()
+    services.ingest_file(submission_id)
+    elapsed = time.perf_counter() - started
+    queue.put((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def test_ingest_a_million_results(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    user, enterprise = _setup()
+    path = str(tmp_path / "results.csv")
+    _csv(path)
+    size_mb = os.path.getsize(path) / 1e6
+
+    copy_rate = _copy_rate(path)
+    bulk_rate = _bulk_create_rate(user, enterprise, path)
+
+    with open(path, "rb") as handle:
+        submission = Submission.objects.create(
+            enterprise=enterprise, submitted_by=user, channel="file", file=ContentFile(handle.read(), "results.csv")
+        )
+    connections.close_all()
+    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_ingest_in_child, args=(submission.pk, queue))
+    child.start()
+    elapsed, peak_mb = queue.get(timeout=1800)
+    child.join()
+    submission.refresh_from_db()
+    assert submission.status == "processed", submission.errors[:5]
+    stored = Result.objects.filter(submission=submission).count()
+    evaluated = Result.objects.filter(submission=submission, evaluated=True).count()
+    assert stored == evaluated == ROWS
+    ingest_rate = ROWS / elapsed
+
+    print(f"\n[bench] monitoring ingest of {ROWS:,} results ({size_mb:.0f} MB CSV) on PostgreSQL")
+    print(f"[bench]   COPY into a bare table (ceiling): {copy_rate:,.0f} rows/s")
+    print(f"[bench]   Django bulk_create of Result rows ({BULK_CREATE_ROWS:,}): {bulk_rate:,.0f} rows/s")
+    print(f"[bench]   Qaldyq ingest, checks and evaluation included: {ingest_rate:,.0f} rows/s, {elapsed:.1f} s")
+    print(
+        f"[bench]   ratio to COPY: {ingest_rate / copy_rate:.2f} (target >= 0.5); to bulk_create: {ingest_rate / bulk_rate:.1f} x"
+    )
+    print(f"[bench]   peak memory of the ingest process: {peak_mb:.0f} MB (target < 300 MB)")
+    assert ingest_rate >= 0.5 * copy_rate
+    assert peak_mb < 300
