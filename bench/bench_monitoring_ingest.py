@@ -169,9 +169,8 @@ def test_ingest_a_million_results(tmp_path, settings):
     print(f"[bench]   COPY into a bare table (ceiling): {copy_rate:,.0f} rows/s")
     print(f"[bench]   Django bulk_create of Result rows ({BULK_CREATE_ROWS:,}): {bulk_rate:,.0f} rows/s")
     print(f"[bench]   Qaldyq ingest, checks and evaluation included: {ingest_rate:,.0f} rows/s, {elapsed:.1f} s")
-    print(
-        f"[bench]   ratio to COPY: {ingest_rate / copy_rate:.2f} (target >= 0.5); to bulk_create: {ingest_rate / bulk_rate:.1f} x"
-    )
+    print(f"[bench]   ratio to COPY: {ingest_rate / copy_rate:.2f} (target >= 0.5)")
+    print(f"[bench]   ratio to bulk_create: {ingest_rate / bulk_rate:.1f} x")
     print(f"[bench]   peak memory of the ingest process: {peak_mb:.0f} MB (target < 300 MB)")
     assert ingest_rate >= 0.5 * copy_rate
     assert peak_mb < 300
