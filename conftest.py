@@ -12,7 +12,10 @@ from rest_framework.test import APIClient
 
 from portal.models import User
 from portal.tests.factories import UserFactory
+from portal.tests.worker import celery_worker
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory, RegionFactory
+
+__all__ = ["celery_worker"]
 
 HOW_TO_RUN = (
     "Run the tests against PostgreSQL and Redis, e.g.\n"

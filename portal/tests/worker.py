@@ -19,7 +19,8 @@ from portal.celery import app as celery_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _test_database_url() -> str:
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test runs against, for another process to use."""
     db = connection.settings_dict
     credentials = quote(db["USER"] or "")
     if db["PASSWORD"]:
@@ -40,7 +41,7 @@ class Worker:
 def start_worker(queue: str) -> Worker:
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url_for_subprocess(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DB_CONN_MAX_AGE": "0",
     }
