@@ -92,3 +92,18 @@ def web():
         return client
 
     return make
+
+
+# SCRATCH: simulate the fix of monitoring/api/views.py:38 (remove before handing back)
+import os  # noqa: E402
+
+if os.environ.get("SIMULATE_FIX"):
+
+    @pytest.fixture(autouse=True)
+    def _simulate_fix(monkeypatch):
+        original = services.submission_create
+
+        def patched(*, results=None, rows=None, **kwargs):
+            return original(rows=results if results is not None else rows, **kwargs)
+
+        monkeypatch.setattr(services, "submission_create", patched)
