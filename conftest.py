@@ -10,6 +10,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connections
 from rest_framework.test import APIClient
 
+from portal.celery import app as celery_app
 from portal.models import User
 from portal.tests.factories import UserFactory
 from portal.tests.worker import celery_worker
@@ -68,6 +69,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in-process, as in the embedded default, unless a test asks for the `celery_worker`."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

@@ -58,8 +58,8 @@ class Row:
 
 def _pack(point_id: int, pollutant_id: int, sampled_at: datetime.datetime, averaging: str) -> int:
     """Point, pollutant, time and averaging in one int: a million of them fit in little memory."""
-    seconds = int(sampled_at.timestamp()) * 4 + _AVERAGING_INDEX[averaging]
-    return (seconds * 2**20 + pollutant_id) * 2**32 + point_id
+    microseconds = round(sampled_at.timestamp() * 1_000_000) * 4 + _AVERAGING_INDEX[averaging]
+    return (microseconds * 2**20 + pollutant_id) * 2**32 + point_id
 
 
 class Catalogue:

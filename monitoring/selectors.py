@@ -12,14 +12,16 @@ from portal.models import AnyUser
 
 
 def submission_counts(submission: Submission) -> dict[str, int]:
-    counts = Result.objects.filter(submission=submission).aggregate(
-        results=Count("pk"),
-        evaluated=Count("pk", filter=Q(evaluated=True)),
-        without_norm=Count("pk", filter=Q(evaluated=True, norm__isnull=True)),
-        exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
-        high=Count("pk", filter=Q(severity=Severity.HIGH)),
-        extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
+    aggregates = Result.objects.filter(submission=submission).aggregate(
+        n_results=Count("pk"),
+        n_evaluated=Count("pk", filter=Q(evaluated=True)),
+        n_without_norm=Count("pk", filter=Q(evaluated=True, norm__isnull=True)),
+        n_exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
+        n_high=Count("pk", filter=Q(severity=Severity.HIGH)),
+        n_extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
     )
+    # The aliases avoid clashing with Result's own field names (`evaluated`).
+    counts = {name.removeprefix("n_"): value for name, value in aggregates.items()}
     counts["rows_read"] = cache.get(progress_key(submission.pk)) or submission.rows_done
     return counts
 
@@ -48,11 +50,15 @@ class MatrixCell:
 Matrix = tuple[list[Pollutant], list[MonitoringPoint], dict[tuple[int, int], MatrixCell]]
 
 
-def status_matrix(points: QuerySet[MonitoringPoint]) -> Matrix:
-    """Pollutant x point, coloured by status (as ECHO's effluent charts): one query for results, one for alerts."""
+def status_matrix(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> Matrix:
+    """Pollutant x point, coloured by status (as ECHO's effluent charts): one query for results, one for alerts.
+
+    Points may be public; their results and alerts are only for those who may see the enterprise's submissions.
+    """
     points = list(points.order_by("code"))
     summary = (
-        Result.objects.filter(point__in=points)
+        Result.objects.restrict(user)
+        .filter(point__in=points)
         .values("point_id", "pollutant_id")
         .annotate(count=Count("pk"), worst=Max("severity"))
     )
@@ -70,9 +76,9 @@ def status_matrix(points: QuerySet[MonitoringPoint]) -> Matrix:
     return pollutants, points, cells
 
 
-def series(point: MonitoringPoint, pollutant: Pollutant) -> list[dict[str, Any]]:
-    """The results of a point and pollutant, for the chart with the MPC line."""
-    rows = Result.objects.filter(point=point, pollutant=pollutant).order_by("sampled_at")
+def series(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> list[dict[str, Any]]:
+    """The results of a point and pollutant that the user may see, for the chart with the MPC line."""
+    rows = Result.objects.restrict(user).filter(point=point, pollutant=pollutant).order_by("sampled_at")
     return [
         {
             "t": row["sampled_at"].isoformat(),

@@ -88,6 +88,8 @@ def _ingest(submission: Submission, raw_rows: Iterable[tuple[int, Mapping[str, A
     chunk: list[Row] = []
     stored = 0
     for number, raw in raw_rows:
+        if not any(str(value or "").strip() for value in raw.values()):
+            continue  # a blank line of a form or file
         row = checker.check(number, raw)
         if row is not None:
             chunk.append(row)
@@ -239,13 +241,18 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
     ).values("pk")[:1]
     exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
     alert_ids = list(exceeding.values_list("alert_id", flat=True).distinct())
+    # Compliant results count too: they can end a persistent exceedance of an alert still open.
+    series = Result.objects.filter(submission_id=submission_id).values("point_id", "pollutant_id")
+    open_ids = Alert.objects.filter(
+        status__in=OPEN_ALERT, point_id__in=series.values("point_id"), pollutant_id__in=series.values("pollutant_id")
+    ).values_list("pk", flat=True)
     of_alert = Result.objects.filter(alert_id=OuterRef("pk")).values("alert_id")
     Alert.objects.filter(pk__in=alert_ids).update(
         severity=Subquery(of_alert.annotate(top=Max("severity")).values("top")),
         result_count=Subquery(of_alert.annotate(n=Count("pk")).values("n")),
         last_sampled_at=Subquery(of_alert.annotate(last=Max("sampled_at")).values("last")),
     )
-    for alert in Alert.objects.filter(pk__in=alert_ids):
+    for alert in Alert.objects.filter(pk__in={*alert_ids, *open_ids}):
         Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
     return alert_ids
 
@@ -347,6 +354,8 @@ def alert_update(
     if assign_to is not None:
         if not (assign_to.is_inspector or assign_to.is_administrator):
             raise ValidationError({"assigned_to": _("Alerts are assigned to inspectors.")})
+        if not Alert.objects.restrict(assign_to).filter(pk=alert.pk).exists():
+            raise ValidationError({"assigned_to": _("%(user)s does not inspect this region.") % {"user": assign_to}})
         alert.assigned_to = assign_to
     alert.save()
     AlertEvent.objects.create(alert=alert, actor=actor, status=status or "", comment=comment.strip())

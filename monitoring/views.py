@@ -52,7 +52,8 @@ def manual(request: HttpRequest) -> HttpResponse:
     formset = ResultRowFormSet(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and choice.is_valid() and formset.is_valid():
-        rows = [form.cleaned_data for form in formset if any(form.cleaned_data.values())]
+        # Blank lines keep their place, so that an error names the line the user sees.
+        rows = [form.cleaned_data for form in formset]
         try:
             submission = services.submission_create(
                 actor=request.user, enterprise=choice.cleaned_data["enterprise"], rows=rows, channel="form"
@@ -117,7 +118,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matrix(request: HttpRequest, title: str, points: object) -> HttpResponse:
-    pollutants, point_list, cells = selectors.status_matrix(points)
+    pollutants, point_list, cells = selectors.status_matrix(points, user=request.user)
     rows = [
         (pollutant, [(point, cells.get((point.pk, pollutant.pk))) for point in point_list]) for pollutant in pollutants
     ]
@@ -143,7 +144,7 @@ def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
 def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
     point = get_object_or_404(MonitoringPoint.objects.restrict(request.user).select_related("enterprise"), pk=pk)
     substance = get_object_or_404(Pollutant, code=pollutant)
-    context = {"point": point, "pollutant": substance, "series": selectors.series(point, substance)}
+    context = {"point": point, "pollutant": substance, "series": selectors.series(point, substance, user=request.user)}
     return render(request, "monitoring/chart.html", context)
 
 

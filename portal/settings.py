@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
         "ChangeKindEnum": "portal.models.ChangeKind",
         "DepositStatusEnum": "registry.models.DepositStatus",
         "ReturnStatusEnum": "registry.returns.models.ReturnStatus",
+        "SubmissionStatusEnum": "monitoring.models.SubmissionStatus",
+        "AlertStatusEnum": "monitoring.models.AlertStatus",
     },
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": f"/{STATIC_URL}vendor/swagger-ui",

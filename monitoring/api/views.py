@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +17,8 @@ from portal.models import User
 
 class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
     """Batches of monitoring results. A 400 lists every bad row: {"row", "field", "reason"}."""
+
+    permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
 
     queryset = Submission.objects.select_related("enterprise")
     serializer_class = s.SubmissionSerializer
@@ -35,7 +38,8 @@ class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
     def create(self, request: Request) -> Response:
         serializer = s.SubmissionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        submission = services.submission_create(actor=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        submission = services.submission_create(actor=request.user, enterprise=data["enterprise"], rows=data["results"])
         submission.refresh_from_db()
         return self._response(submission, status.HTTP_201_CREATED)
 
@@ -46,6 +50,8 @@ class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
 class ExceedanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin):
     """Every result above its MPC, with the norm, the ratio and the severity."""
 
+    permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
+
     queryset = Result.objects.all()
     serializer_class = s.ExceedanceSerializer
     filterset_class = ExceedanceFilterSet
@@ -55,6 +61,7 @@ class ExceedanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin):
 
 
 class AlertViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
     queryset = Alert.objects.all()
     serializer_class = s.AlertSerializer
     filterset_class = AlertFilterSet

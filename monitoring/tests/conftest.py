@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import translation
 
 from monitoring import services
-from monitoring.models import Submission
+from monitoring.models import SeverityThreshold, Submission
 from monitoring.reference import load_monitoring_reference
 from monitoring.tests.helpers import SUBMISSIONS, make_point
 from registry.tests.factories import InspectorAssignmentFactory
@@ -26,10 +26,18 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def _reference_once(django_db_setup, django_db_blocker):
+    """Loaded once for the session (it is idempotent, and only reference tables are touched)."""
+    with django_db_blocker.unblock():
+        load_monitoring_reference()
+
+
 @pytest.fixture
-def reference(db):
+def reference(_reference_once, db):
     """Units, pollutants, MPC norms and severity rules v1 from monitoring/data."""
-    load_monitoring_reference()
+    if not SeverityThreshold.objects.exists():  # a transactional test flushed the tables since
+        load_monitoring_reference()
 
 
 @pytest.fixture
@@ -92,18 +100,3 @@ def web():
         return client
 
     return make
-
-
-# SCRATCH: simulate the fix of monitoring/api/views.py:38 (remove before handing back)
-import os  # noqa: E402
-
-if os.environ.get("SIMULATE_FIX"):
-
-    @pytest.fixture(autouse=True)
-    def _simulate_fix(monkeypatch):
-        original = services.submission_create
-
-        def patched(*, results=None, rows=None, **kwargs):
-            return original(rows=results if results is not None else rows, **kwargs)
-
-        monkeypatch.setattr(services, "submission_create", patched)

@@ -67,13 +67,13 @@ def celery_worker(transactional_db: None) -> Iterator[Worker]:
     if not settings.CELERY_BROKER_URL:
         pytest.fail("CELERY_BROKER_URL must point at Redis for the worker tests (make test sets it).")
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    previous = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
+    previous = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = queue, False
     worker = start_worker(queue)
     try:
         yield worker
     finally:
-        celery_app.conf.task_default_queue = previous
+        celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
         if worker.process.poll() is None:
             worker.process.terminate()
             worker.process.wait(timeout=20)

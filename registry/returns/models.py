@@ -100,12 +100,14 @@ class FilingYear(models.Model):
         stored = cls.objects.filter(year=year).first()
         if stored:
             return stored
-        month, day = settings.RETURNS_DEFAULT_DEADLINE
         return cls(
-            year=year,
-            deadline=datetime.date(year + 1, month, day),
-            change_factor=Decimal(settings.RETURNS_CHANGE_FACTOR),
+            year=year, deadline=cls.default_deadline(year), change_factor=Decimal(settings.RETURNS_CHANGE_FACTOR)
         )
+
+    @staticmethod
+    def default_deadline(year: int) -> datetime.date:
+        month, day = settings.RETURNS_DEFAULT_DEADLINE
+        return datetime.date(year + 1, month, day)
 
 
 class HazardLevel(models.TextChoices):

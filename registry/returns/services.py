@@ -270,7 +270,7 @@ def return_send_back(*, actor: User, version: ReturnVersion, reasons: str) -> Re
 @transaction.atomic
 def return_correct(*, actor: User, waste_return: WasteReturn) -> ReturnVersion:
     """Start a correction: a new draft version, a copy of the newest one, which stays as it was."""
-    waste_return = WasteReturn.objects.select_for_update().select_related("current").get(pk=waste_return.pk)
+    waste_return = WasteReturn.objects.select_for_update(of=("self",)).select_related("current").get(pk=waste_return.pk)
     _check_may_file(actor, waste_return.enterprise)
     current = waste_return.current
     if current.is_draft:

@@ -40,7 +40,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
     stored = {filing.year: filing.deadline for filing in FilingYear.objects.all()}
     for waste_return in page:
-        waste_return.deadline = stored.get(waste_return.year) or FilingYear.for_year(waste_return.year).deadline
+        waste_return.deadline = stored.get(waste_return.year) or FilingYear.default_deadline(waste_return.year)
     context = {
         "filter": filterset,
         "page": page,
@@ -108,8 +108,11 @@ def return_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 def return_diff(request: HttpRequest, pk: int) -> HttpResponse:
     waste_return = _return(request, pk)
-    older = get_object_or_404(waste_return.versions, number=request.GET.get("from") or 0)
-    newer = get_object_or_404(waste_return.versions, number=request.GET.get("to") or 0)
+    numbers = [request.GET.get(name, "") for name in ("from", "to")]
+    if not all(number.isdecimal() and len(number) <= 5 for number in numbers):
+        return HttpResponse(_("Give two version numbers: ?from=1&to=2."), status=400)
+    older = get_object_or_404(waste_return.versions, number=numbers[0])
+    newer = get_object_or_404(waste_return.versions, number=numbers[1])
     context = {
         "waste_return": waste_return,
         "older": older,
@@ -184,7 +187,10 @@ def line_row(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @require_POST
 def line_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     waste_return = _return(request, pk)
-    services.draft_line_delete(actor=request.user, version=waste_return.current, position=position)
+    try:
+        services.draft_line_delete(actor=request.user, version=waste_return.current, position=position)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
     return HttpResponse("")
 
 

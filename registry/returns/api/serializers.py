@@ -111,7 +111,7 @@ class ReturnSerializer(serializers.ModelSerializer):
 class ReturnDetailSerializer(ReturnSerializer):
     lines = LineSerializer(many=True, source="current.lines.all")
     warnings = IssueSerializer(many=True)
-    versions = VersionSerializer(many=True)
+    versions = VersionSerializer(many=True, source="version_list")
 
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "lines", "warnings", "versions"]

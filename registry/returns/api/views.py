@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +21,8 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
     queryset = WasteReturn.objects.select_related("enterprise__region", "current", "accepted")
     serializer_class = s.ReturnSerializer
+    # Returns are never public: an anonymous client is asked to authenticate (401).
+    permission_classes = [IsAuthenticated]
     filterset_class = ReturnFilterSet
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -32,7 +35,7 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def _detail(self, waste_return: WasteReturn, code: int = status.HTTP_200_OK) -> Response:
         waste_return = self.get_queryset().get(pk=waste_return.pk)
         waste_return.warnings = services.current_warnings(waste_return.current)
-        waste_return.versions = waste_return.versions.select_related("created_by", "submitted_by", "decided_by")
+        waste_return.version_list = waste_return.versions.select_related("created_by", "submitted_by", "decided_by")
         return Response(s.ReturnDetailSerializer(waste_return).data, status=code)
 
     @extend_schema(responses=s.ReturnDetailSerializer)

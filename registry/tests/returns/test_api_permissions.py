@@ -6,6 +6,7 @@ A return a user may not see answers 404; one they see but may not act on, 403; t
 """
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from registry.returns.models import ReturnLine, ReturnVersion, WasteReturn
@@ -143,8 +144,6 @@ def test_administrator_sees_every_return(client_for, administrator, draft_return
 
 
 def test_staff_cannot_accept_their_own_return_through_the_service(staff_a, submitted_return):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         helpers.accept(staff_a, submitted_return)
     assert helpers.fresh(submitted_return).accepted is None

@@ -184,8 +184,7 @@ def test_amounts_need_at_most_three_decimals_and_may_use_a_comma():
 def test_the_whole_classifier_loads_and_parses():
     """With the full file loaded, codes from every chapter it covers parse; absent ones do not."""
     WasteCode.objects.all().delete()
-    assert load_waste_codes() > 0
-    assert load_waste_codes() == 0  # idempotent
+    assert load_waste_codes() > 300 - 10  # every entry of the file, and a few mirror links
     raw = [line("19 01 11", level="red"), line("01 03 04", level="amber"), line("20 03 01"), line("02 01 01")]
     _, found, _ = errors(raw)
     assert found == [(4, "waste_code")]

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from registry.returns import services
 from registry.returns.models import ReturnStatus
 from registry.tests.returns import helpers
 from registry.tests.returns.helpers import SLAG, TAILINGS, YEAR, fresh, line
@@ -82,14 +83,14 @@ def test_a_new_line_with_an_opening_balance_is_warned(staff_a, enterprise_a, las
         line(helpers.FLUE_DUST, level="red", opening="7", generated="0", recycled="0"),
     ]
     waste_return = helpers.create(staff_a, enterprise_a, YEAR, lines)
-    warnings = helpers.services.current_warnings(waste_return.current)
+    warnings = services.current_warnings(waste_return.current)
     assert [(item.key, item.line, item.field) for item in warnings] == [("opening:3", 3, "opening")]
     assert "differs from the closing balance 0.000 t" in warnings[0].message
 
 
 @pytest.mark.parametrize(
     ("generated", "warned"),
-    [("100", False), ("300", False), ("300.001", True), ("301", True), ("34", False), ("33", True)],
+    [("300", False), ("300.001", True), ("34", False), ("33", True)],
 )
 def test_a_change_of_more_than_the_factor_in_generated_must_be_confirmed(
     client_for, staff_a, enterprise_a, last_year, generated, warned
@@ -118,7 +119,7 @@ def test_the_change_factor_is_the_years(client_for, staff_a, enterprise_a, last_
 def test_without_an_accepted_return_last_year_nothing_is_compared(staff_a, enterprise_a):
     helpers.submit(staff_a, helpers.create(staff_a, enterprise_a, YEAR - 1, [line(SLAG, opening="0", closing="30")]))
     waste_return = this_year(staff_a, enterprise_a, slag_opening="999", tailings_generated="5000")
-    assert helpers.services.current_warnings(waste_return.current) == []
+    assert services.current_warnings(waste_return.current) == []
 
 
 def test_late_filing_must_be_confirmed_and_marks_the_return(client_for, staff_a, enterprise_a, filing_years):
@@ -145,7 +146,7 @@ def test_late_filing_must_be_confirmed_and_marks_the_return(client_for, staff_a,
 def test_the_default_deadline_is_1_april_of_the_next_year(staff_a, enterprise_a, filing_years):
     filing_years[YEAR].delete()
     waste_return = helpers.create(staff_a, enterprise_a)
-    warnings = helpers.services.current_warnings(waste_return.current)
+    warnings = services.current_warnings(waste_return.current)
     assert [item.key for item in warnings] == (["late"] if timezone.localdate() > datetime.date(YEAR + 1, 4, 1) else [])
 
 

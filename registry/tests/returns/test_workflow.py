@@ -6,6 +6,7 @@ Over the API as a filer and an inspector use it, and through the services for wh
 import pytest
 from django.core.exceptions import ValidationError
 
+from registry.returns import services
 from registry.returns.models import ReturnEvent, ReturnStatus, ReturnVersion
 from registry.tests.returns import helpers
 from registry.tests.returns.helpers import SLAG, TAILINGS, YEAR, fresh, line
@@ -156,7 +157,7 @@ def test_empty_reasons_are_refused_by_the_service(staff_a, inspector, submitted_
 def test_an_older_submitted_version_cannot_be_decided_after_a_correction(staff_a, inspector, submitted_return):
     waste_return = helpers.correct(staff_a, submitted_return)
     with pytest.raises(ValidationError, match="newer version"):
-        helpers.services.return_accept(actor=inspector, version=waste_return.versions.get(number=1))
+        services.return_accept(actor=inspector, version=waste_return.versions.get(number=1))
     assert fresh(waste_return).accepted is None
 
 

@@ -1,0 +1,92 @@
+"""The pollutant x point matrix of an enterprise or deposit: a cell per point and pollutant, coloured "alert" (open
+alert), "exceeded" (exceedances, no open alert), "ok" (within the MPC) or "none" (no results)."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from monitoring.models import Alert, AlertStatus
+from monitoring.tests.helpers import make_point, row
+from registry.tests.factories import DepositFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def matrix(html: str) -> dict[str, list[tuple[str, str]]]:
+    """{pollutant: [(class, count shown), ...] in the order of the points}."""
+    rows = {}
+    for code, cells in re.findall(r"<tr><th>([^<]+)</th>(.*?)</tr>", html, re.S):
+        rows[code] = re.findall(r'<td class="cell (\w+)">(?:<a href="[^"]+">(\d+)</a>)?</td>', cells)
+    return rows
+
+
+def columns(html: str) -> list[str]:
+    return re.findall(r"<th>([^<]+)</th>", re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
+
+
+@pytest.fixture
+def statuses(points, inspector, staff_a, enterprise_a, submit):
+    submit(
+        staff_a,
+        enterprise_a,
+        [
+            row("AIR-1", "Cu", "0.03"),  # open alert
+            row("AIR-1", "Cu", "0.001"),
+            row("GW-1", "Cu", "0.002", "mg/l"),  # exceeded; its alert resolved below
+            row("SOIL-1", "Zn", "10", "mg/kg"),  # within the MPC
+            row("SOIL-1", "Zn", "12", "mg/kg"),
+            row("SOIL-1", "Zn", "13", "mg/kg"),
+        ],
+    )
+    Alert.objects.filter(point__code="GW-1").update(status=AlertStatus.RESOLVED, closed_at=timezone.now())
+
+
+@pytest.mark.parametrize("who", ["staff_a", "inspector", "administrator"])
+def test_the_enterprise_matrix(statuses, enterprise_a, web, request, who):
+    response = web(request.getfixturevalue(who)).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert columns(html) == ["AIR-1", "GW-1", "SOIL-1"]
+    assert matrix(html) == {
+        "Cu": [("alert", "2"), ("exceeded", "1"), ("none", "")],
+        "Zn": [("none", ""), ("none", ""), ("ok", "3")],
+    }
+
+
+def test_the_cells_link_to_the_charts(statuses, air, enterprise_a, staff_a, web):
+    html = web(staff_a).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/").content.decode()
+
+    assert f'<td class="cell alert"><a href="/monitoring/points/{air.pk}/Cu/">2</a></td>' in html
+
+
+def test_an_enterprise_without_results(points, enterprise_a, staff_a, web):
+    response = web(staff_a).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/")
+
+    assert response.status_code == 200
+    assert matrix(response.content.decode()) == {}
+    assert "No results yet." in response.content.decode()
+
+
+def test_the_deposit_matrix_shows_the_points_of_the_deposit(reference, enterprise_a, staff_a, inspector, submit, web):
+    deposit = DepositFactory(operator=enterprise_a)
+    make_point(enterprise_a, "AIR-1", "air", deposit=deposit, distance_m=500)
+    make_point(enterprise_a, "AIR-2", "air", deposit=deposit, distance_m=1500)
+    make_point(enterprise_a, "AIR-3", "air")  # not of the deposit
+    submit(
+        staff_a,
+        enterprise_a,
+        [row("AIR-1", "Cu", "0.15"), row("AIR-2", "Cu", "0.001"), row("AIR-3", "Cu", "0.03")],
+    )
+
+    response = web(inspector).get(f"/monitoring/deposits/{deposit.pk}/matrix/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert columns(html) == ["AIR-1", "AIR-2"]
+    assert matrix(html) == {"Cu": [("alert", "1"), ("ok", "1")]}
+
+
+def test_the_matrix_of_an_unknown_enterprise(reference, staff_a, web):
+    assert web(staff_a).get("/monitoring/enterprises/999999/matrix/").status_code == 404
