@@ -2,8 +2,6 @@
 submissions of results, and the alerts raised when a result exceeds its maximum permissible concentration.
 """
 
-from typing import Self
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,8 +9,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Action, AnyUser, RestrictedQuerySet
-from registry.models import Deposit, Enterprise, InspectorAssignment, Membership
+from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet, PublishedOrScopedQuerySet
 
 
 class Medium(models.TextChoices):
@@ -182,23 +179,9 @@ class SeverityThreshold(models.Model):
         return f"{self.ruleset} {self.pollutant_id} {self.medium}: {self.high}/{self.extreme}"
 
 
-class PointQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if user.is_authenticated and user.is_administrator:
-            return self.all()
-        own = Membership.objects.filter(user=user).values("enterprise_id") if user.is_authenticated else None
-        if action == "change":
-            return (
-                self.filter(enterprise_id__in=own)
-                if user.is_authenticated and user.is_enterprise_staff
-                else self.none()
-            )
-        visible = Q(is_published=True)
-        if user.is_authenticated and user.is_inspector:
-            visible |= Q(enterprise__region_id__in=InspectorAssignment.objects.filter(user=user).values("region_id"))
-        if user.is_authenticated and user.is_enterprise_staff:
-            visible |= Q(enterprise_id__in=own)
-        return self.filter(visible)
+class PointQuerySet(PublishedOrScopedQuerySet):
+    owner_field = "enterprise_id"
+    region_field = "enterprise__region_id"
 
 
 class MonitoringPoint(models.Model):
@@ -220,23 +203,6 @@ class MonitoringPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_medium_display()})"
-
-
-class OwnedByEnterpriseQuerySet(RestrictedQuerySet):
-    """Submissions and alerts: the enterprise's staff, the inspectors of its region, administrators."""
-
-    enterprise_path = "enterprise"
-
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_administrator:
-            return self.all()
-        if user.is_inspector:
-            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
-            return self.filter(**{f"{self.enterprise_path}__region_id__in": regions})
-        enterprises = Membership.objects.filter(user=user).values("enterprise_id")
-        return self.filter(**{f"{self.enterprise_path}_id__in": enterprises})
 
 
 class SubmissionStatus(models.TextChoices):
@@ -266,7 +232,7 @@ class Submission(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
-    objects = OwnedByEnterpriseQuerySet.as_manager()
+    objects = EnterpriseScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]
@@ -276,7 +242,7 @@ class Submission(models.Model):
         return f"{self.enterprise} #{self.pk}"
 
 
-class ResultQuerySet(OwnedByEnterpriseQuerySet):
+class ResultQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "point__enterprise"
 
 
@@ -335,7 +301,7 @@ class AlertStatus(models.TextChoices):
 OPEN_ALERT = [AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING]
 
 
-class AlertQuerySet(OwnedByEnterpriseQuerySet):
+class AlertQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "point__enterprise"
 
 

@@ -140,6 +140,47 @@ class InspectorAssignment(models.Model):
         return f"{self.user} -> {self.region.iso_code}"
 
 
+class EnterpriseScopedQuerySet(RestrictedQuerySet):
+    """Rows of an enterprise that are never public (returns, submissions, alerts): its staff, the inspectors of
+    its region and administrators. `enterprise_path` leads from a row to its enterprise."""
+
+    enterprise_path = "enterprise"
+
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_inspector:
+            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
+            return self.filter(**{f"{self.enterprise_path}__region_id__in": regions})
+        enterprises = Membership.objects.filter(user=user).values("enterprise_id")
+        return self.filter(**{f"{self.enterprise_path}_id__in": enterprises})
+
+
+class PublishedOrScopedQuerySet(RestrictedQuerySet):
+    """Published rows for everyone; unpublished ones for the owning enterprise's staff and the inspectors of the
+    region; changes by the owner's staff and administrators (deposits, monitoring points)."""
+
+    owner_field = "enterprise_id"
+    region_field = "enterprise__region_id"
+
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
+        if user.is_authenticated and user.is_administrator:
+            return self.all()
+        own = Membership.objects.filter(user=user).values("enterprise_id") if user.is_authenticated else None
+        staff = user.is_authenticated and user.is_enterprise_staff
+        if action == "change":
+            return self.filter(**{f"{self.owner_field}__in": own}) if staff else self.none()
+        visible = Q(is_published=True)
+        if user.is_authenticated and user.is_inspector:
+            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
+            visible |= Q(**{f"{self.region_field}__in": regions})
+        if staff:
+            visible |= Q(**{f"{self.owner_field}__in": own})
+        return self.filter(visible)
+
+
 class DepositKind(models.TextChoices):
     """Groups of technogenic mineral formations by origin (Subsoil Code, Art. 13)."""
 
@@ -178,21 +219,9 @@ class DepositStatus(models.TextChoices):
     ABANDONED = "abandoned", _("abandoned")
 
 
-class DepositQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if user.is_authenticated and user.is_administrator:
-            return self.all()
-        own = Membership.objects.filter(user=user).values("enterprise_id") if user.is_authenticated else None
-        if action == "change":
-            if user.is_authenticated and user.is_enterprise_staff:
-                return self.filter(operator_id__in=own)
-            return self.none()
-        visible = Q(is_published=True)
-        if user.is_authenticated and user.is_inspector:
-            visible |= Q(region_id__in=InspectorAssignment.objects.filter(user=user).values("region_id"))
-        if user.is_authenticated and user.is_enterprise_staff:
-            visible |= Q(operator_id__in=own)
-        return self.filter(visible)
+class DepositQuerySet(PublishedOrScopedQuerySet):
+    owner_field = "operator_id"
+    region_field = "region_id"
 
 
 def _range_errors(instance: models.Model, pairs: list[tuple[str, str]]) -> dict[str, str]:

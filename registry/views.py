@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -148,16 +149,7 @@ def deposit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def survey_add(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = _changeable_deposit(request, pk)
-    form = SurveyForm(request.POST or None)
-    form.instance.deposit = deposit
-    if request.method == "POST":
-        saved = _save(form, lambda data: services.survey_add(actor=request.user, deposit=deposit, fields=data))
-        if saved:
-            messages.success(request, _("The survey was added."))
-            return redirect("registry:deposit-detail", pk=deposit.pk)
-    context = {"form": form, "deposit": deposit, "title": _("Add a survey")}
-    return render(request, "registry/form.html", context)
+    return _add_to_deposit(request, pk, SurveyForm, services.survey_add, _("Add a survey"), _("The survey was added."))
 
 
 @login_required
@@ -190,16 +182,23 @@ def survey_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def component_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_deposit(
+        request, pk, ComponentForm, services.component_add, _("Add a composition line"),
+        _("The composition line was added."),
+    )  # fmt: skip
+
+
+def _add_to_deposit(
+    request: HttpRequest, pk: int, form_class: type[ModelForm], add: Callable[..., object], title: str, done: str
+) -> HttpResponse:
+    """A survey or a composition line added to a deposit the user may change."""
     deposit = _changeable_deposit(request, pk)
-    form = ComponentForm(request.POST or None)
+    form = form_class(request.POST or None)
     form.instance.deposit = deposit
-    if request.method == "POST":
-        saved = _save(form, lambda data: services.component_add(actor=request.user, deposit=deposit, fields=data))
-        if saved:
-            messages.success(request, _("The composition line was added."))
-            return redirect("registry:deposit-detail", pk=deposit.pk)
-    context = {"form": form, "deposit": deposit, "title": _("Add a composition line")}
-    return render(request, "registry/form.html", context)
+    if request.method == "POST" and _save(form, lambda data: add(actor=request.user, deposit=deposit, fields=data)):
+        messages.success(request, done)
+        return redirect("registry:deposit-detail", pk=deposit.pk)
+    return render(request, "registry/form.html", {"form": form, "deposit": deposit, "title": title})
 
 
 @login_required

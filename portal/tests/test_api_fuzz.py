@@ -38,7 +38,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_as_administrator(case, admin_token):
     case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, checks=[not_a_server_error])
 

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Action, AnyUser, RestrictedQuerySet
-from registry.models import Deposit, Enterprise, InspectorAssignment, Membership
+from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet
 
 _CODE_DIGITS = re.compile(r"\d")
 
@@ -125,20 +125,9 @@ class ReturnStatus(models.TextChoices):
     RETURNED = "returned", _("returned for correction")
 
 
-class WasteReturnQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        """Staff see and file their enterprises' returns; inspectors see and decide those of their regions.
-
-        The public sees no return: accepted figures reach it through the statistics.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_administrator:
-            return self.all()
-        if user.is_inspector:
-            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
-            return self.filter(enterprise__region_id__in=regions)
-        return self.filter(enterprise_id__in=Membership.objects.filter(user=user).values("enterprise_id"))
+class WasteReturnQuerySet(EnterpriseScopedQuerySet):
+    """Staff see and file their enterprises' returns; inspectors see and decide those of their regions.
+    The public sees no return: accepted figures reach it through the statistics."""
 
 
 class WasteReturn(models.Model):

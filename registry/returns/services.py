@@ -69,7 +69,19 @@ def _check_status(version: ReturnVersion, *allowed: str) -> None:
 
 
 def _locked(version: ReturnVersion) -> ReturnVersion:
-    return ReturnVersion.objects.select_for_update().select_related("waste_return__enterprise").get(pk=version.pk)
+    return (
+        ReturnVersion.objects.select_for_update(of=("self",))
+        .select_related("waste_return__enterprise")
+        .get(pk=version.pk)
+    )
+
+
+def _editable_draft(actor: User, version: ReturnVersion) -> ReturnVersion:
+    """The version, locked, once the actor may file for its enterprise and it is still a draft."""
+    version = _locked(version)
+    _check_may_file(actor, version.waste_return.enterprise)
+    _check_status(version, ReturnStatus.DRAFT)
+    return version
 
 
 def _parse(enterprise: Enterprise, lines: Iterable[Mapping[str, Any]], first_position: int) -> list[ParsedLine]:
@@ -128,9 +140,7 @@ def draft_replace_lines(
     *, actor: User, version: ReturnVersion, lines: Iterable[Mapping[str, Any]], first_position: int = 1
 ) -> ReturnVersion:
     """Replace all lines of a draft (API and file upload); nothing changes unless every line passes."""
-    version = _locked(version)
-    _check_may_file(actor, version.waste_return.enterprise)
-    _check_status(version, ReturnStatus.DRAFT)
+    version = _editable_draft(actor, version)
     parsed = _parse(version.waste_return.enterprise, lines, first_position)
     version.lines.all().delete()
     _store_lines(version, parsed)
@@ -143,9 +153,7 @@ def draft_line_save(
     *, actor: User, version: ReturnVersion, position: int | None, data: Mapping[str, Any]
 ) -> ReturnLine:
     """Add (position None) or change one line of a draft, checked alone and against the other lines."""
-    version = _locked(version)
-    _check_may_file(actor, version.waste_return.enterprise)
-    _check_status(version, ReturnStatus.DRAFT)
+    version = _editable_draft(actor, version)
     existing = version.lines.filter(position=position).first() if position is not None else None
     if position is not None and existing is None:
         raise ValidationError(_("Line %(line)s does not exist.") % {"line": position})
@@ -170,9 +178,7 @@ def draft_line_save(
 
 @transaction.atomic
 def draft_line_delete(*, actor: User, version: ReturnVersion, position: int) -> None:
-    version = _locked(version)
-    _check_may_file(actor, version.waste_return.enterprise)
-    _check_status(version, ReturnStatus.DRAFT)
+    version = _editable_draft(actor, version)
     version.lines.filter(position=position).delete()
 
 
@@ -202,10 +208,8 @@ def current_warnings(version: ReturnVersion) -> list[Issue]:
 
 @transaction.atomic
 def return_submit(*, actor: User, version: ReturnVersion, confirmations: Mapping[str, str]) -> ReturnVersion:
-    version = _locked(version)
+    version = _editable_draft(actor, version)
     waste_return = version.waste_return
-    _check_may_file(actor, waste_return.enterprise)
-    _check_status(version, ReturnStatus.DRAFT)
     if not version.lines.exists():
         raise LinesInvalid([Issue(None, "lines", _("A return needs at least one line."))])
     warnings = current_warnings(version)
