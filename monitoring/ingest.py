@@ -36,7 +36,7 @@ class RowError:
         return _("Row %(row)s, %(field)s: %(reason)s") % {"row": self.row, "field": self.field, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     point_id: int
     pollutant_id: int
@@ -72,6 +72,7 @@ class Catalogue:
         units = Unit.objects.values_list("code", "medium", "factor")
         self.factors = {(code, medium): float(factor) for code, medium, factor in units}
         self.now = timezone.now()
+        self.local_zone = timezone.get_current_timezone()
 
 
 def _value(raw: str) -> tuple[Decimal | None, bool, str]:
@@ -86,6 +87,17 @@ def _value(raw: str) -> tuple[Decimal | None, bool, str]:
     if value < 0:
         return None, below, _("a concentration cannot be negative (%(value)s).") % {"value": raw}
     return value, below, ""
+
+
+def _datetime(text: str) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(text)  # fast, and covers ISO 8601 as machines write it
+    except ValueError:
+        pass
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
 
 
 def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tuple[Row | None, list[RowError]]:
@@ -112,10 +124,7 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
     value, below, problem = _value(text["value"])
     if problem:
         errors.append(RowError(number, "value", problem))
-    try:
-        sampled_at = parse_datetime(text["sampled_at"])
-    except ValueError:
-        sampled_at = None
+    sampled_at = _datetime(text["sampled_at"])
     if sampled_at is None:
         message = _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-01T10:00:00+05:00).")
         errors.append(RowError(number, "sampled_at", message % {"value": text["sampled_at"]}))
@@ -123,7 +132,7 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
         errors.append(RowError(number, "sampled_at", _("give the time zone, e.g. +05:00.")))
     elif sampled_at > catalogue.now:
         errors.append(RowError(number, "sampled_at", _("the sampling time is in the future.")))
-    if text["averaging"] not in Averaging.values:
+    if text["averaging"] not in _AVERAGING_INDEX:
         message = _("“%(value)s” is not an averaging period (%(choices)s).")
         errors.append(
             RowError(
@@ -134,7 +143,7 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
         return None, errors
     row = Row(
         point_id=point[0], pollutant_id=pollutant, medium=point[1], sampled_at=sampled_at,
-        sampled_on=timezone.localtime(sampled_at).date(), averaging=text["averaging"],
+        sampled_on=sampled_at.astimezone(catalogue.local_zone).date(), averaging=text["averaging"],
         value=value, below_detection=below, unit=text["unit"], value_base=float(value) * factor,
         method=text["method"][:200], laboratory=text["laboratory"][:200],
     )  # fmt: skip
@@ -161,16 +170,21 @@ class Checker:
         self.first_row[row.key] = number
         return row
 
-    def check_stored(self, rows: list[Row]) -> None:
-        """Results already in the database are duplicates too (one query per chunk of rows)."""
+    def check_stored(self, rows: list[Row], *, submission_id: int) -> None:
+        """Results already in the database are duplicates too (one query per chunk of rows). The submission's own
+        earlier chunks are left out: duplicates within it were caught as rows were checked."""
         if not rows:
             return
         keys = {row.key: row for row in rows}
-        stored = Result.objects.filter(
-            point_id__in={row.point_id for row in rows},
-            sampled_at__gte=min(row.sampled_at for row in rows),
-            sampled_at__lte=max(row.sampled_at for row in rows),
-        ).values_list("point_id", "pollutant_id", "sampled_at", "averaging")
+        stored = (
+            Result.objects.filter(
+                point_id__in={row.point_id for row in rows},
+                sampled_at__gte=min(row.sampled_at for row in rows),
+                sampled_at__lte=max(row.sampled_at for row in rows),
+            )
+            .exclude(submission_id=submission_id)
+            .values_list("point_id", "pollutant_id", "sampled_at", "averaging")
+        )
         for point_id, pollutant_id, sampled_at, averaging in stored.iterator(chunk_size=10_000):
             probe = _pack(point_id, pollutant_id, sampled_at, averaging)
             if probe in keys:

@@ -107,7 +107,7 @@ def _ingest(submission: Submission, raw_rows: Iterable[tuple[int, Mapping[str, A
 
 
 def _flush(submission: Submission, checker: Checker, rows: list[Row]) -> int:
-    checker.check_stored(rows)
+    checker.check_stored(rows, submission_id=submission.pk)
     if checker.errors:
         return 0  # keep checking the rest for errors; nothing will be saved
     _store(submission.pk, rows)
@@ -199,7 +199,8 @@ UPDATE monitoring_result SET
         WHEN monitoring_result.value_base >= n.value_base * t.high THEN 2
         WHEN monitoring_result.value_base > n.value_base THEN 1
         ELSE 0 END,
-    ruleset_id = t.ruleset_id
+    ruleset_id = t.ruleset_id,
+    evaluated = %s
 FROM monitoring_mpcnorm n, monitoring_severitythreshold t
 WHERE monitoring_result.submission_id = %s
   AND n.pollutant_id = monitoring_result.pollutant_id
@@ -223,7 +224,8 @@ def evaluate_submission(submission_id: int) -> None:
         if submission.status == SubmissionStatus.PROCESSED or not submission.rows_done:
             return
         with connection.cursor() as cursor:
-            cursor.execute(_EVALUATE, [submission_id, current_ruleset().pk])
+            cursor.execute(_EVALUATE, [True, submission_id, current_ruleset().pk])
+        # What had no norm is evaluated too: counted as such, never dropped.
         Result.objects.filter(submission_id=submission_id, evaluated=False).update(evaluated=True)
         alert_ids = _open_or_extend_alerts(submission_id)
         _notify_once(alert_ids)
@@ -234,18 +236,24 @@ def evaluate_submission(submission_id: int) -> None:
 
 def _open_or_extend_alerts(submission_id: int) -> list[int]:
     exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
-    pairs = exceeding.filter(alert=None).values_list("point_id", "pollutant_id").distinct()
+    # order_by(): without it, Result's default ordering would make DISTINCT keep one row per result.
+    pairs = exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct()
     Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
-    open_alert = Alert.objects.filter(
-        point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
-    ).values("pk")[:1]
+    open_alert = (
+        Alert.objects.filter(
+            point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
     exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
-    alert_ids = list(exceeding.values_list("alert_id", flat=True).distinct())
+    alert_ids = list(exceeding.order_by().values_list("alert_id", flat=True).distinct())
     # Compliant results count too: they can end a persistent exceedance of an alert still open.
-    series = Result.objects.filter(submission_id=submission_id).values("point_id", "pollutant_id")
-    open_ids = Alert.objects.filter(
-        status__in=OPEN_ALERT, point_id__in=series.values("point_id"), pollutant_id__in=series.values("pollutant_id")
-    ).values_list("pk", flat=True)
+    series = set(
+        Result.objects.filter(submission_id=submission_id).order_by().values_list("point_id", "pollutant_id").distinct()
+    )
+    candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
+    open_ids = [pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series]
     of_alert = Result.objects.filter(alert_id=OuterRef("pk")).values("alert_id")
     Alert.objects.filter(pk__in=alert_ids).update(
         severity=Subquery(of_alert.annotate(top=Max("severity")).values("top")),
