@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import connection, connections
 
 from monitoring import services
@@ -148,9 +148,9 @@ def test_ingest_a_million_results(tmp_path, settings):
     copy_rate = _copy_rate(path)
     bulk_rate = _bulk_create_rate(user, enterprise, path)
 
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle:  # stored in chunks: the parent never holds the file in memory
         submission = Submission.objects.create(
-            enterprise=enterprise, submitted_by=user, channel="file", file=ContentFile(handle.read(), "results.csv")
+            enterprise=enterprise, submitted_by=user, channel="file", file=File(handle, name="results.csv")
         )
     connections.close_all()
     queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
