@@ -13,6 +13,7 @@ api_v1 = [
     path("registry/", include("registry.api.urls")),
     path("returns/", include("registry.returns.api.urls")),
     path("monitoring/", include("monitoring.api.urls")),
+    path("stats/", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,4 +26,5 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("returns/", include("registry.returns.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("statistics/", include("reports.urls")),
 ]

@@ -8,6 +8,7 @@ from monitoring.reference import load_monitoring_reference
 from portal.models import User
 from registry.demo import load_demo
 from registry.models import Deposit
+from reports.reference import load_published_statistics
 
 
 class Command(BaseCommand):
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             load_demo()
             load_monitoring_reference()
+            load_published_statistics()
             load_monitoring_demo(User.objects.get(username="staff"), User.objects.get(username="admin"))
         self.stdout.write(f"demo data loaded: {Deposit.objects.count()} deposits, {Result.objects.count()} results")

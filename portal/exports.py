@@ -1,0 +1,46 @@
+"""Tables as CSV and XLSX downloads. Text that a spreadsheet would run as a formula is neutralised."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | Any
+
+
+def safe_cell(value: Cell) -> Cell:
+    """Numbers stay numbers; text starting like a formula gets a leading apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([["" if cell is None else safe_cell(cell) for cell in row] for row in rows])
+    return response
+
+
+def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    sheet.append([safe_cell(cell) for cell in header])
+    for row in rows:
+        # Written as plain values: openpyxl stores a string beginning with "=" as a formula otherwise.
+        sheet.append([None if cell is None else safe_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

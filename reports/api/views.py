@@ -1,0 +1,53 @@
+from django.db.models import F, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reports import selectors
+
+
+class WasteStatSerializer(serializers.Serializer):
+    """For the schema only: records are built from .values(), which is faster for long lists."""
+
+    year = serializers.IntegerField()
+    region = serializers.CharField(help_text="ISO 3166-2 code; KZ for the republic")
+    indicator = serializers.CharField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=1)
+    unit = serializers.CharField()
+    source = serializers.CharField(help_text="published (official statistics)")
+    series = serializers.CharField()
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
+    region = serializers.RegexField(r"^KZ(-\d{2})?$", required=False, help_text="e.g. KZ-35; KZ for the republic")
+
+
+class WasteStatsView(generics.GenericAPIView):
+    """Open data: waste statistics by year and region, read-only, paged, with the unit in every record."""
+
+    permission_classes = [AllowAny]
+
+    def get_queryset(self) -> QuerySet:
+        query = StatsQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        values = selectors.published_values(**query.validated_data)
+        return (
+            values.order_by("year", "series__code", "indicator", "row")
+            .annotate(series_code=F("series__code"), region_code=F("region__iso_code"))
+            .values("year", "region_code", "indicator", "value", "unit", "series_code")
+        )
+
+    @extend_schema(parameters=[StatsQuerySerializer], responses=WasteStatSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        records = [
+            {
+                "year": row["year"], "region": row["region_code"] or "KZ", "indicator": row["indicator"],
+                "value": str(row["value"]), "unit": row["unit"], "source": "published", "series": row["series_code"],
+            }
+            for row in page
+        ]  # fmt: skip
+        return self.get_paginated_response(records)

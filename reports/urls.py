@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("regions/", views.regional_table, name="regional-table"),
+]
