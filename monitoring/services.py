@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from monitoring.models import (
     SubmissionStatus,
 )
 from monitoring.reference import current_ruleset
+from monitoring.signals import submission_evaluated
 from portal.models import User
 from portal.tasks import enqueue_on_commit
 from portal.uploads import XLSX_MAGIC, check_upload
@@ -232,6 +234,15 @@ def evaluate_submission(submission_id: int) -> None:
         submission.status, submission.evaluated_at = SubmissionStatus.PROCESSED, timezone.now()
         submission.save(update_fields=["status", "evaluated_at"])
         enqueue_on_commit(tasks.send_notifications)
+        periods = sorted(
+            Result.objects.filter(submission_id=submission_id)
+            .order_by()
+            .values_list(ExtractYear("sampled_on"), "point__enterprise__region_id")
+            .distinct()
+        )
+        transaction.on_commit(
+            lambda: submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
+        )
 
 
 def _open_or_extend_alerts(submission_id: int) -> list[int]:

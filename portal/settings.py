@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=0)},
     "sweep-unevaluated-submissions": {"task": "monitoring.tasks.sweep_unevaluated", "schedule": 60.0},
     "send-notifications": {"task": "monitoring.tasks.send_notifications", "schedule": 300.0},
+    "rebuild-aggregates": {"task": "reports.tasks.rebuild_aggregates", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Persistent exceedance (US practice for chronic non-compliance): at least this share of the results of a

@@ -67,3 +67,74 @@ class YearReference(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class WasteAggregate(models.Model):
+    """Accepted returns summed by year, region (the enterprise's), hazard level and kind of storage deposit.
+
+    Computed by reports.aggregates only; the incremental refresh and the full rebuild run the same SQL.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    hazard_level = models.CharField(max_length=5, blank=True)  # "" for non-hazardous waste
+    deposit_kind = models.CharField(max_length=30, blank=True)  # "" when not stored in a registered deposit
+    held = models.DecimalField(max_digits=20, decimal_places=3)
+    generated = models.DecimalField(max_digits=20, decimal_places=3)
+    received = models.DecimalField(max_digits=20, decimal_places=3)
+    recycled = models.DecimalField(max_digits=20, decimal_places=3)
+    disposed = models.DecimalField(max_digits=20, decimal_places=3)
+    transferred = models.DecimalField(max_digits=20, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "hazard_level", "deposit_kind"], name="wasteaggregate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id} {self.hazard_level or '-'} {self.deposit_kind or '-'}"
+
+
+class MonitoringAggregate(models.Model):
+    """Evaluated monitoring results by year, region, pollutant and medium."""
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    pollutant_code = models.CharField(max_length=20)
+    medium = models.CharField(max_length=20)
+    unit = models.CharField(max_length=10)
+    results = models.PositiveIntegerField()
+    mean = models.FloatField()
+    maximum = models.FloatField()
+    exceeding = models.PositiveIntegerField()
+    high = models.PositiveIntegerField()
+    extreme = models.PositiveIntegerField()
+    points = models.PositiveIntegerField()
+    enterprises = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "pollutant_code", "medium"], name="monitoringaggregate_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id} {self.pollutant_code} {self.medium}"
+
+
+class DirtyAggregate(models.Model):
+    """A (kind, year, region) whose aggregates must be recomputed. Many events mark the same row, and one
+    refresh task clears them all: a burst of events becomes one update."""
+
+    kind = models.CharField(max_length=10, choices=[("waste", "waste"), ("monitoring", "monitoring")])
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "region"], name="dirtyaggregate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.region_id}"

@@ -8,6 +8,7 @@ from monitoring.reference import load_monitoring_reference
 from portal.models import User
 from registry.demo import load_demo
 from registry.models import Deposit
+from reports.aggregates import rebuild_all
 from reports.reference import load_published_statistics
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
             load_monitoring_reference()
             load_published_statistics()
             load_monitoring_demo(User.objects.get(username="staff"), User.objects.get(username="admin"))
+        rebuild_all()
         self.stdout.write(f"demo data loaded: {Deposit.objects.count()} deposits, {Result.objects.count()} results")

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from reports.aggregates import rebuild_all
+
+
+class Command(BaseCommand):
+    help = "Recompute every statistics aggregate from accepted returns and evaluated monitoring results."
+
+    def handle(self, *args: object, **options: object) -> None:
+        for kind, rows in rebuild_all().items():
+            self.stdout.write(f"{kind}: {rows} aggregate rows")
