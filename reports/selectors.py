@@ -3,18 +3,26 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
 from registry.models import Region
-from reports.models import PublishedValue
+from reports.models import PublishedValue, WasteAggregate
+
+AMOUNTS = ("held", "generated", "received", "recycled", "disposed", "transferred")
 
 REGIONAL_SERIES = "hazardous-waste-held-by-region"
 
 
 @dataclass(frozen=True)
+class Column:
+    year: int
+    source: str  # "published" or "reported"
+
+
+@dataclass(frozen=True)
 class TableRow:
     region: Region | None  # None: the republic
-    values: list[Decimal | None]  # one per year; None where the region did not exist or has no figure
+    values: list[Decimal | None]  # one per column; None where there is no figure
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,13 @@ class RegionalTable:
     title: str
     source: str
     unit: str
-    years: list[int]
+    columns: list[Column]
     rows: list[TableRow]
     total: TableRow
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({column.year for column in self.columns})
 
 
 def published_values(*, year: int | None = None, region: str | None = None) -> QuerySet[PublishedValue]:
@@ -38,38 +50,71 @@ def published_values(*, year: int | None = None, region: str | None = None) -> Q
     return values
 
 
+def reported_values(*, year: int | None = None, region: str | None = None) -> list[dict]:
+    """Accepted returns summed by year and region (and the republic as KZ), in thousand tonnes."""
+    aggregates = WasteAggregate.objects.all()
+    if year is not None:
+        aggregates = aggregates.filter(year=year)
+    sums = {name: Sum(name) for name in AMOUNTS}
+    records = []
+    if region in (None, "KZ"):
+        for row in aggregates.order_by("year").values("year").annotate(**sums):
+            records.append({**row, "region": "KZ"})
+    if region != "KZ":
+        regional = aggregates.filter(region__iso_code=region) if region else aggregates
+        for row in (
+            regional.order_by("year", "region__iso_code")
+            .values("year", iso_code=F("region__iso_code"))
+            .annotate(**sums)
+        ):
+            row["region"] = row.pop("iso_code")
+            records.append(row)
+    return [
+        {**record, **{name: (record[name] / 1000).quantize(Decimal("0.1")) for name in AMOUNTS}} for record in records
+    ]
+
+
 def regional_table(*, order: str = "") -> RegionalTable | None:
-    """Regions as rows in the order of the official table, years as columns, the republic's total last.
+    """Regions as rows in the order of the official table, then regions it lacks; for each year the published
+    figure and, where returns were accepted, the figure reported in them; the republic's total last.
 
     `order` sorts by a year's column ("2019", "-2019") or by name ("name", "-name") instead.
     """
-    values = list(PublishedValue.objects.filter(series__code=REGIONAL_SERIES).select_related("series", "region"))
-    if not values:
+    published = list(PublishedValue.objects.filter(series__code=REGIONAL_SERIES).select_related("series", "region"))
+    reported = WasteAggregate.objects.order_by().values("year", "region_id").annotate(held=Sum("held"))
+    if not published and not reported:
         return None
-    years = sorted({value.year for value in values})
-    cells: dict[int | None, dict[int, Decimal]] = {}
-    regions: dict[int, tuple[int, Region]] = {}
-    for value in values:
-        cells.setdefault(value.region_id, {})[value.year] = value.value
-        if value.region is not None:
-            regions[value.region_id] = (value.row, value.region)
-    rows = [
-        TableRow(region, [cells[region.pk].get(year) for year in years])
-        for _position, region in sorted(regions.values(), key=lambda pair: pair[0])
-    ]
+    cells: dict[tuple[int | None, Column], Decimal] = {}
+    positions: dict[int, int] = {}
+    for value in published:
+        cells[(value.region_id, Column(value.year, "published"))] = value.value
+        if value.region_id is not None:
+            positions[value.region_id] = value.row
+    for row in reported:
+        held = (row["held"] / 1000).quantize(Decimal("0.1"))
+        cells[(row["region_id"], Column(row["year"], "reported"))] = held
+        national = (None, Column(row["year"], "reported"))
+        cells[national] = cells.get(national, Decimal(0)) + held
+    columns = sorted({column for _region, column in cells}, key=lambda c: (c.year, c.source != "published"))
+    region_ids = {region_id for region_id, _column in cells if region_id is not None}
+    regions = Region.objects.in_bulk(region_ids)
+    ordered = sorted(region_ids, key=lambda pk: (positions.get(pk, 1000), regions[pk].iso_code))
+    rows = [TableRow(regions[pk], [cells.get((pk, column)) for column in columns]) for pk in ordered]
     descending = order.startswith("-")
     key = order.lstrip("-")
     if key == "name":
         rows.sort(key=lambda row: row.region.name, reverse=descending)
-    elif key.isdecimal() and int(key) in years:
-        column = years.index(int(key))
-        rows.sort(key=lambda row: (row.values[column] is None, row.values[column] or 0), reverse=descending)
-    series = values[0].series
+    elif key.isdecimal():
+        sortable = [i for i, column in enumerate(columns) if column.year == int(key)]
+        if sortable:
+            index = sortable[0]
+            rows.sort(key=lambda row: row.values[index] if row.values[index] is not None else -1, reverse=descending)
+    series = published[0].series if published else None
     return RegionalTable(
-        title=series.title,
-        source=series.source,
-        unit=values[0].unit,
-        years=years,
+        title=series.title if series else "",
+        source=series.source if series else "",
+        unit="thousand tonnes",
+        columns=columns,
         rows=rows,
-        total=TableRow(None, [cells.get(None, {}).get(year) for year in years]),
+        total=TableRow(None, [cells.get((None, column)) for column in columns]),
     )

@@ -14,7 +14,7 @@ def regional_table(request: HttpRequest) -> HttpResponse:
     table = selectors.regional_table(order=order)
     download = request.GET.get("format")
     if table is not None and download in {"csv", "xlsx"}:
-        header = [_("Region"), "ISO 3166-2", *[str(year) for year in table.years]]
+        header = [_("Region"), "ISO 3166-2", *[f"{column.year} {column.source}" for column in table.columns]]
         rows = [[row.region.name, row.region.iso_code, *row.values] for row in table.rows]
         rows.append([_("Republic of Kazakhstan"), "KZ", *table.total.values])
         respond = csv_response if download == "csv" else xlsx_response

@@ -1,4 +1,4 @@
-from django.db.models import F, QuerySet
+from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -16,7 +16,7 @@ class WasteStatSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     value = serializers.DecimalField(max_digits=16, decimal_places=1)
     unit = serializers.CharField()
-    source = serializers.CharField(help_text="published (official statistics)")
+    source = serializers.CharField(help_text="published (official statistics) or reported (accepted returns)")
     series = serializers.CharField()
 
 
@@ -30,24 +30,32 @@ class WasteStatsView(generics.GenericAPIView):
 
     permission_classes = [AllowAny]
 
-    def get_queryset(self) -> QuerySet:
+    def records(self) -> list[dict]:
         query = StatsQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        values = selectors.published_values(**query.validated_data)
-        return (
-            values.order_by("year", "series__code", "indicator", "row")
+        published = (
+            selectors.published_values(**query.validated_data)
+            .order_by("year", "series__code", "indicator", "row")
             .annotate(series_code=F("series__code"), region_code=F("region__iso_code"))
             .values("year", "region_code", "indicator", "value", "unit", "series_code")
         )
-
-    @extend_schema(parameters=[StatsQuerySerializer], responses=WasteStatSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
         records = [
             {
                 "year": row["year"], "region": row["region_code"] or "KZ", "indicator": row["indicator"],
                 "value": str(row["value"]), "unit": row["unit"], "source": "published", "series": row["series_code"],
             }
-            for row in page
+            for row in published
         ]  # fmt: skip
-        return self.get_paginated_response(records)
+        for row in selectors.reported_values(**query.validated_data):
+            records += [
+                {
+                    "year": row["year"], "region": row["region"], "indicator": name, "value": str(row[name]),
+                    "unit": "thousand tonnes", "source": "reported", "series": "accepted-waste-returns",
+                }
+                for name in selectors.AMOUNTS
+            ]  # fmt: skip
+        return records
+
+    @extend_schema(parameters=[StatsQuerySerializer], responses=WasteStatSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return self.get_paginated_response(self.paginate_queryset(self.records()))

@@ -1,10 +1,12 @@
 """The official tables, loaded as published series, come back exactly on the page, in the API and downloads."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from registry.models import Region
 from registry.reference import load_regions
 from reports.models import PublishedValue
 from reports.reference import load_published_statistics
@@ -74,3 +76,21 @@ def test_downloads_open_with_no_formula_executed(client):
     csv_text = client.get(URL, {"format": "csv"}).content.decode("utf-8-sig")
     assert "KZ-35" in csv_text
     assert "2658354.9" in csv_text
+
+
+def test_reported_figures_stand_beside_the_published_ones(client, enterprise_a):
+    from reports.models import WasteAggregate
+
+    karaganda = Region.objects.get(iso_code="KZ-35")
+    WasteAggregate.objects.create(
+        year=2019, region=karaganda, held=Decimal("12345678"), generated=0, received=0, recycled=0, disposed=0,
+        transferred=0,
+    )  # fmt: skip
+    html = client.get(URL).content.decode()
+    assert "reported in returns" in html
+    assert "12,345.7" in html  # thousand tonnes, one decimal
+    assert "739,539.3" in html
+    records = client.get("/api/v1/stats/waste/", {"year": 2019, "region": "KZ-35"}).json()["results"]
+    reported = {r["indicator"]: r["value"] for r in records if r["source"] == "reported"}
+    assert reported["held"] == "12345.7"
+    assert {r["unit"] for r in records} == {"thousand tonnes"}
