@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import F, QuerySet, Sum
 
 from registry.models import Region
-from reports.models import PublishedValue, WasteAggregate
+from reports.models import PublishedValue, WasteAggregate, YearReference
 
 AMOUNTS = ("held", "generated", "received", "recycled", "disposed", "transferred")
 
@@ -118,3 +118,36 @@ def regional_table(*, order: str = "") -> RegionalTable | None:
         rows=rows,
         total=TableRow(None, [cells.get((None, column)) for column in columns]),
     )
+
+
+NATIONAL_SERIES = "hazardous-waste-national"
+NATIONAL_INDICATORS = ("generated", "red", "amber", "green", "recycled", "recycled_share_pct", "per_gdp_kg_per_usd",
+                       "per_capita_kg")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NationalYear:
+    year: int
+    published: dict[str, Decimal]
+    reported: dict[str, Decimal]  # thousand tonnes, from accepted returns
+    reported_recycled_share: Decimal | None
+    reported_per_capita_kg: Decimal | None  # blank, never zero, without the year's population
+
+
+def national_indicators() -> list[NationalYear]:
+    published: dict[int, dict[str, Decimal]] = {}
+    for value in PublishedValue.objects.filter(series__code=NATIONAL_SERIES):
+        published.setdefault(value.year, {})[value.indicator] = value.value
+    reported = {row["year"]: row for row in reported_values(region="KZ")}
+    population = dict(YearReference.objects.exclude(population=None).values_list("year", "population"))
+    years = sorted(published.keys() | reported.keys())
+    rows = []
+    for year in years:
+        figures = {name: reported[year][name] for name in AMOUNTS} if year in reported else {}
+        generated = figures.get("generated")
+        share = (figures["recycled"] / generated * 100).quantize(Decimal("0.1")) if generated else None
+        per_capita = None
+        if generated is not None and population.get(year):
+            per_capita = (generated * 1_000_000 / population[year]).quantize(Decimal("0.1"))
+        rows.append(NationalYear(year, published.get(year, {}), figures, share, per_capita))
+    return rows
