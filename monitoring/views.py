@@ -2,7 +2,6 @@
 
 import csv
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from monitoring.forms import AlertUpdateForm, EnterpriseChoiceForm, ResultRowFor
 from monitoring.ingest import COLUMNS
 from monitoring.models import MonitoringPoint, Notification, Pollutant, Submission
 from registry.models import Deposit, Enterprise
+from registry.selectors import map_settings
 
 
 @login_required
@@ -163,9 +163,5 @@ def point_map(request: HttpRequest) -> HttpResponse:
         }
         for point in points
     ]
-    map_settings = {
-        "tiles": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "outline": f"{settings.STATIC_URL}registry/kazakhstan.geojson",
-    }
-    return render(request, "monitoring/point_map.html", {"map_points": map_points, "map_settings": map_settings})
+    context = {"map_points": map_points, "map_settings": map_settings()}
+    return render(request, "monitoring/point_map.html", context)

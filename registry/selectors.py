@@ -1,7 +1,11 @@
 """Reads that need scoping or joins beyond `restrict`."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.models import AnyUser, ChangeRecord
@@ -38,3 +42,29 @@ def enterprise_history(*, user: AnyUser, enterprise: Enterprise) -> QuerySet[Cha
     if not may_read_history(user=user, region_id=enterprise.region_id, enterprise_id=enterprise.pk):
         raise PermissionDenied(_("You may not read the history of this enterprise."))
     return changelog_for(enterprise)
+
+
+def deposit_map_points(deposits: QuerySet[Deposit]) -> list[dict[str, object]]:
+    """Deposits as the map draws them: one query, whatever their number."""
+    rows = deposits.values("id", "name", "latitude", "longitude", "tonnage_t", "kind", "operator__name")
+    return [
+        {
+            "url": reverse("registry:deposit-detail", args=[row["id"]]),
+            "name": row["name"],
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
+            "mt": float(row["tonnage_t"] / Decimal(1_000_000)),
+            "kind": row["kind"],
+            "operator": row["operator__name"],
+        }
+        for row in rows
+    ]
+
+
+def map_settings() -> dict[str, str]:
+    """Tiles only when configured: without them the map draws the country outline and works offline."""
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "outline": f"{settings.STATIC_URL}registry/kazakhstan.geojson",
+    }

@@ -5,7 +5,6 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from django.db.models import Count, Sum
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.uploads import read_table
@@ -31,30 +29,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"totals": totals})
 
 
-def _map_points(deposits: object) -> list[dict[str, object]]:
-    rows = deposits.values("id", "name", "latitude", "longitude", "tonnage_t", "kind", "operator__name")
-    return [
-        {
-            "url": reverse("registry:deposit-detail", args=[row["id"]]),
-            "name": row["name"],
-            "lat": float(row["latitude"]),
-            "lon": float(row["longitude"]),
-            "mt": float(row["tonnage_t"] / Decimal(1_000_000)),
-            "kind": row["kind"],
-            "operator": row["operator__name"],
-        }
-        for row in rows
-    ]
-
-
-def map_settings() -> dict[str, str]:
-    return {
-        "tiles": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "outline": f"{settings.STATIC_URL}registry/kazakhstan.geojson",
-    }
-
-
 def deposit_list(request: HttpRequest) -> HttpResponse:
     filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
     deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -62,8 +36,8 @@ def deposit_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "map_points": _map_points(deposits),
-        "map_settings": map_settings(),
+        "map_points": selectors.deposit_map_points(deposits),
+        "map_settings": selectors.map_settings(),
         "query": request.GET.copy(),
         "may_create": request.user.is_authenticated and Enterprise.objects.restrict(request.user, "change").exists(),
     }
@@ -98,8 +72,8 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years": [survey.year for survey in surveys],
             "mt": [float(survey.tonnage_t / Decimal(1_000_000)) for survey in surveys],
         },
-        "map_points": _map_points(Deposit.objects.filter(pk=deposit.pk)),
-        "map_settings": map_settings(),
+        "map_points": selectors.deposit_map_points(Deposit.objects.filter(pk=deposit.pk)),
+        "map_settings": selectors.map_settings(),
         "may_change": Deposit.objects.restrict(request.user, "change").filter(pk=pk).exists(),
         "may_read_history": selectors.may_read_history(
             user=request.user, region_id=deposit.region_id, enterprise_id=deposit.operator_id

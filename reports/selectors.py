@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet, Sum
 
-from registry.models import Region
-from reports.models import PublishedValue, WasteAggregate, YearReference
+from registry.models import Region, ReturnLine
+from reports.models import MonitoringAggregate, PublishedValue, WasteAggregate, YearReference
 
 AMOUNTS = ("held", "generated", "received", "recycled", "disposed", "transferred")
 
@@ -151,3 +151,29 @@ def national_indicators() -> list[NationalYear]:
             per_capita = (generated * 1_000_000 / population[year]).quantize(Decimal("0.1"))
         rows.append(NationalYear(year, published.get(year, {}), figures, share, per_capita))
     return rows
+
+
+def monitoring_statistics(
+    *, year: int | None = None, region: str | None = None, pollutant: str | None = None
+) -> QuerySet[MonitoringAggregate]:
+    rows = MonitoringAggregate.objects.all()
+    if year is not None:
+        rows = rows.filter(year=year)
+    if region:
+        rows = rows.filter(region__iso_code=region)
+    if pollutant:
+        rows = rows.filter(pollutant_code=pollutant)
+    return rows.order_by("year", "region__iso_code", "pollutant_code", "medium")
+
+
+def enterprise_totals(enterprise_id: int) -> list[dict]:
+    """An enterprise's accepted yearly totals, in tonnes (as the E-PRTR shows facilities)."""
+    lines = ReturnLine.objects.filter(
+        version__waste_return__enterprise_id=enterprise_id, version__waste_return__accepted_id=F("version_id")
+    )
+    columns = {"held": "closing", **{name: name for name in AMOUNTS if name != "held"}}
+    return list(
+        lines.order_by("version__waste_return__year")
+        .values(year=F("version__waste_return__year"))
+        .annotate(**{name: Sum(column) for name, column in columns.items()})
+    )

@@ -6,4 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("regions/", views.regional_table, name="regional-table"),
+    path("regions/<str:iso_code>/", views.region_page, name="region"),
+    path("enterprises/<int:pk>/", views.enterprise_page, name="enterprise"),
 ]

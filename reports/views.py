@@ -3,11 +3,14 @@
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from portal.exports import csv_response, xlsx_response
+from registry.models import Enterprise, Region
+from registry.selectors import deposit_list, deposit_map_points, map_settings
 from reports import selectors
+from reports.models import PublishedValue
 
 
 def regional_table(request: HttpRequest) -> HttpResponse:
@@ -51,3 +54,43 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
+    """A region: its figures over the years, its deposits on a map, its monitoring summary and worst exceedances."""
+    region = get_object_or_404(Region, iso_code=iso_code)
+    published = dict(
+        PublishedValue.objects.filter(series__code=selectors.REGIONAL_SERIES, region=region).values_list(
+            "year", "value"
+        )
+    )
+    reported = {row["year"]: row["held"] for row in selectors.reported_values(region=iso_code)}
+    years = sorted(published.keys() | reported.keys())
+    monitoring = list(selectors.monitoring_statistics(region=iso_code).order_by("-year", "pollutant_code", "medium"))
+    worst = sorted(
+        (row for row in monitoring if row.exceeding),
+        key=lambda row: (row.extreme, row.high, row.exceeding),
+        reverse=True,
+    )[:10]
+    deposits = deposit_list(user=request.user).filter(region=region)
+    context = {
+        "region": region,
+        "rows": [(year, published.get(year), reported.get(year)) for year in years],
+        "chart": {
+            "years": years,
+            "published": [_number(published.get(year)) for year in years],
+            "reported": [_number(reported.get(year)) for year in years],
+        },
+        "monitoring": monitoring,
+        "worst": worst,
+        "map_points": deposit_map_points(deposits),
+        "map_settings": map_settings(),
+    }
+    return render(request, "reports/region.html", context)
+
+
+def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise's accepted yearly totals, as the E-PRTR shows facilities."""
+    enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
+    totals = selectors.enterprise_totals(enterprise.pk)
+    return render(request, "reports/enterprise.html", {"enterprise": enterprise, "totals": totals})

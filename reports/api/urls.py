@@ -1,5 +1,8 @@
 from django.urls import path
 
-from reports.api.views import WasteStatsView
+from reports.api.views import MonitoringStatsView, WasteStatsView
 
-urlpatterns = [path("waste/", WasteStatsView.as_view(), name="stats-waste")]
+urlpatterns = [
+    path("waste/", WasteStatsView.as_view(), name="stats-waste"),
+    path("monitoring/", MonitoringStatsView.as_view(), name="stats-monitoring"),
+]

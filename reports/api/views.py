@@ -59,3 +59,55 @@ class WasteStatsView(generics.GenericAPIView):
     @extend_schema(parameters=[StatsQuerySerializer], responses=WasteStatSerializer(many=True))
     def get(self, request: Request) -> Response:
         return self.get_paginated_response(self.paginate_queryset(self.records()))
+
+
+class MonitoringStatsQuerySerializer(StatsQuerySerializer):
+    pollutant = serializers.CharField(max_length=20, required=False, help_text="e.g. Cu")
+
+
+class MonitoringStatSerializer(serializers.Serializer):
+    """For the schema only: records come from .values()."""
+
+    year = serializers.IntegerField()
+    region = serializers.CharField()
+    pollutant = serializers.CharField()
+    medium = serializers.CharField()
+    unit = serializers.CharField()
+    results = serializers.IntegerField()
+    mean = serializers.FloatField()
+    maximum = serializers.FloatField()
+    exceeding = serializers.IntegerField()
+    exceeding_share = serializers.FloatField()
+    high = serializers.IntegerField()
+    extreme = serializers.IntegerField()
+    points = serializers.IntegerField()
+    enterprises = serializers.IntegerField()
+
+
+class MonitoringStatsView(generics.GenericAPIView):
+    """Open data: monitoring results by year, region, pollutant and medium (values in the medium's base unit)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[MonitoringStatsQuerySerializer], responses=MonitoringStatSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        query = MonitoringStatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data.get("region") == "KZ":
+            query.validated_data.pop("region")
+        rows = selectors.monitoring_statistics(**query.validated_data).values(
+            "year", "pollutant_code", "medium", "unit", "results", "mean", "maximum", "exceeding", "high", "extreme",
+            "points", "enterprises", iso_code=F("region__iso_code"),
+        )  # fmt: skip
+        page = self.paginate_queryset(rows)
+        records = [
+            {
+                "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"],
+                "medium": row["medium"], "unit": row["unit"], "results": row["results"], "mean": row["mean"],
+                "maximum": row["maximum"], "exceeding": row["exceeding"],
+                "exceeding_share": round(row["exceeding"] / row["results"], 4), "high": row["high"],
+                "extreme": row["extreme"], "points": row["points"], "enterprises": row["enterprises"],
+            }
+            for row in page
+        ]  # fmt: skip
+        return self.get_paginated_response(records)
