@@ -14,9 +14,10 @@ from portal.celery import app as celery_app
 from portal.models import User
 from portal.tests.factories import UserFactory
 from portal.tests.worker import celery_worker
+from registry.tests.browser import page
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory, RegionFactory
 
-__all__ = ["celery_worker"]
+__all__ = ["celery_worker", "page"]
 
 HOW_TO_RUN = (
     "Run the tests against PostgreSQL and Redis, e.g.\n"

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from monitoring.models import BASE_UNIT, Result, Severity
 from portal.tasks import enqueue_on_commit
 from registry.models import ReturnLine
+from reports import cache as stats_cache
 from reports import tasks
 from reports.models import DirtyAggregate, MonitoringAggregate, WasteAggregate
 
@@ -92,6 +93,7 @@ KINDS = {"waste": (WasteAggregate, _waste_rows), "monitoring": (MonitoringAggreg
 def recompute(kind: str, *, year: int | None = None, region_id: int | None = None) -> int:
     model, rows = KINDS[kind]
     _scope(model.objects.all(), "year", "region_id", year, region_id).delete()
+    stats_cache.invalidate()
     return len(model.objects.bulk_create(rows(year, region_id)))
 
 

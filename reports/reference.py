@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from registry.models import Region
+from reports import cache as stats_cache
 from reports.models import PublishedSeries, PublishedValue, YearReference
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -41,6 +42,7 @@ def _store(series: PublishedSeries, values: list[PublishedValue]) -> None:
 
 @transaction.atomic
 def load_published_statistics() -> int:
+    stats_cache.invalidate()
     comments, rows = _read("hazardous_waste_by_region.csv")
     series = _series("hazardous-waste-held-by-region", "Hazardous waste held at enterprises at year end", comments)
     regions = {region.iso_code: region for region in Region.objects.all()}

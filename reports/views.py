@@ -10,13 +10,14 @@ from portal.exports import csv_response, xlsx_response
 from registry.models import Enterprise, Region
 from registry.selectors import deposit_list, deposit_map_points, map_settings
 from reports import selectors
+from reports.cache import cached
 from reports.models import PublishedValue
 
 
 def regional_table(request: HttpRequest) -> HttpResponse:
     """Like the official table: regions as rows in its order, years as columns, thousand tonnes, total row."""
     order = request.GET.get("order", "")
-    table = selectors.regional_table(order=order)
+    table = cached("regional-table", order, compute=lambda: selectors.regional_table(order=order))
     download = request.GET.get("format")
     if table is not None and download in {"csv", "xlsx"}:
         header = [_("Region"), "ISO 3166-2", *[f"{column.year} {column.source}" for column in table.columns]]
@@ -29,7 +30,7 @@ def regional_table(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The national indicators over the years: as published, and as reported in accepted returns."""
-    years = selectors.national_indicators()
+    years = cached("national", compute=selectors.national_indicators)
     chart = {
         "years": [row.year for row in years],
         "published_generated": [_number(row.published.get("generated")) for row in years],
@@ -87,6 +88,17 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
         "map_settings": map_settings(),
     }
     return render(request, "reports/region.html", context)
+
+
+def _region_figures(region: Region) -> tuple[dict, dict, list]:
+    published = dict(
+        PublishedValue.objects.filter(series__code=selectors.REGIONAL_SERIES, region=region).values_list(
+            "year", "value"
+        )
+    )
+    reported = {row["year"]: row["held"] for row in selectors.reported_values(region=region.iso_code)}
+    monitoring = selectors.monitoring_statistics(region=region.iso_code).order_by("-year", "pollutant_code", "medium")
+    return published, reported, list(monitoring)
 
 
 def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -28,7 +28,7 @@ def test_deposit_map_and_page(page: Page, live_server: object, balkhash: int) ->
 
     page.click("text=Balkhash Copper Plant slag dumps")
     page.wait_for_selector("#survey-chart")
-    page.wait_for_function("Chart.getChart('survey-chart') !== undefined")
+    page.wait_for_function("typeof Chart !== 'undefined' && Chart.getChart('survey-chart') !== undefined")
     years = page.evaluate("Chart.getChart('survey-chart').data.datasets[0].data.map(p => p.x)")
     assert years == [1970, 1990, 2000, 2010, 2020, 2023]
     page.fill("#id_year", "2030")

@@ -1,3 +1,0 @@
-from registry.tests.browser import page
-
-__all__ = ["page"]
