@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reports import selectors
+from reports.models import MonitoringAggregate, PublishedValue
 
 
 class WasteStatSerializer(serializers.Serializer):
@@ -29,6 +30,7 @@ class WasteStatsView(generics.GenericAPIView):
     """Open data: waste statistics by year and region, read-only, paged, with the unit in every record."""
 
     permission_classes = [AllowAny]
+    queryset = PublishedValue.objects.none()  # for the schema generator; records are built in `records`
 
     def records(self) -> list[dict]:
         query = StatsQuerySerializer(data=self.request.query_params)
@@ -88,6 +90,7 @@ class MonitoringStatsView(generics.GenericAPIView):
     """Open data: monitoring results by year, region, pollutant and medium (values in the medium's base unit)."""
 
     permission_classes = [AllowAny]
+    queryset = MonitoringAggregate.objects.none()  # for the schema generator
 
     @extend_schema(parameters=[MonitoringStatsQuerySerializer], responses=MonitoringStatSerializer(many=True))
     def get(self, request: Request) -> Response:
