@@ -82,6 +82,12 @@ def _tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages in English unless a test asks for another language (the portal's default is Russian)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
