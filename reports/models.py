@@ -138,3 +138,32 @@ class DirtyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} {self.region_id}"
+
+
+class RegionalReport(models.Model):
+    """A regional annual report ordered by an inspector or administrator, generated as a PDF by a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=[("kk", "қазақша"), ("ru", "русский"), ("en", "English")]
+    )
+    requested_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/%Y/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} ({self.language})"

@@ -2,16 +2,19 @@
 
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.exports import csv_response, xlsx_response
 from registry.models import Enterprise, Region
 from registry.selectors import deposit_list, deposit_map_points, map_settings
-from reports import selectors
+from reports import selectors, services
 from reports.cache import cached
-from reports.models import PublishedValue
+from reports.forms import ReportForm
+from reports.models import PublishedValue, RegionalReport
 
 
 def regional_table(request: HttpRequest) -> HttpResponse:
@@ -106,3 +109,38 @@ def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
     totals = selectors.enterprise_totals(enterprise.pk)
     return render(request, "reports/enterprise.html", {"enterprise": enterprise, "totals": totals})
+
+
+def _reports_staff(request: HttpRequest) -> None:
+    if not (request.user.is_authenticated and (request.user.is_inspector or request.user.is_administrator)):
+        raise PermissionDenied
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    _reports_staff(request)
+    form = ReportForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("reports:report", pk=report.pk)
+    reports = RegionalReport.objects.select_related("region", "requested_by")[:100]
+    return render(request, "reports/report_list.html", {"form": form, "reports": reports})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _reports_staff(request)
+    report = get_object_or_404(RegionalReport.objects.select_related("region"), pk=pk)
+    template = "reports/_report_progress.html" if request.htmx else "reports/report_detail.html"
+    return render(request, template, {"report": report})
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    _reports_staff(request)
+    report = get_object_or_404(RegionalReport, pk=pk, status=RegionalReport.Status.DONE)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
