@@ -24,7 +24,11 @@ def page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.on("console", lambda message: message.type == "error" and errors.append(message.text))
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("requestfailed", lambda request: errors.append(f"{request.url} failed"))
+        # A request the browser itself cancels because the page navigated on is not an error of the page.
+        page.on(
+            "requestfailed",
+            lambda request: request.failure != "net::ERR_ABORTED" and errors.append(f"{request.url} {request.failure}"),
+        )
         yield page
         browser.close()
     assert errors == [], errors
