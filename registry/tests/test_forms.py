@@ -17,11 +17,6 @@ VALID_DEPOSIT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 def field_errors(response, field):
     return response.context["form"].errors.get(field, [])
 

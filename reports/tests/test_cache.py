@@ -12,8 +12,7 @@ from reports.reference import load_published_statistics
 
 
 @pytest.fixture(autouse=True)
-def statistics(db, settings, django_capture_on_commit_callbacks):
-    settings.LANGUAGE_CODE = "en"
+def statistics(db, django_capture_on_commit_callbacks):
     load_regions()
     with django_capture_on_commit_callbacks(execute=True):
         load_published_statistics()

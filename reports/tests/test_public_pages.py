@@ -10,8 +10,7 @@ from reports.reference import load_published_statistics
 
 
 @pytest.fixture(autouse=True)
-def statistics(db, settings):
-    settings.LANGUAGE_CODE = "en"
+def statistics(db):
     load_regions()
     load_published_statistics()
 

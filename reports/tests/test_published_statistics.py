@@ -15,8 +15,7 @@ URL = "/statistics/regions/"
 
 
 @pytest.fixture(autouse=True)
-def published(db, settings):
-    settings.LANGUAGE_CODE = "en"
+def published(db):
     load_regions()
     load_published_statistics()
 

@@ -22,11 +22,6 @@ CODES = (helpers.SLAG, helpers.FLUE_DUST, helpers.TAILINGS_HAZARDOUS, helpers.TA
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture(autouse=True)
 def waste_codes(db):
     """A few real rows of registry/data/waste_codes.csv (loading all 300 for every test is slow)."""
     with (DATA_DIR / "waste_codes.csv").open(encoding="utf-8") as handle:
