@@ -248,8 +248,11 @@ class ResultQuerySet(EnterpriseScopedQuerySet):
 
 class Result(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="results")
-    point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="results")
-    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+")
+    # Every index costs each of millions of inserts: a foreign key gets one only where results are looked up by it
+    # (point: the unique constraint's index leads with it). Deleting a pollutant, norm or rule set, which the
+    # protection then checks by a scan, is a rare act of an administrator.
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="results", db_index=False)
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The point's medium, copied so that evaluation joins norms without a join through points.
     medium = models.CharField(max_length=20, choices=Medium.choices)
     sampled_at = models.DateTimeField(_("sampled at"))
@@ -263,13 +266,17 @@ class Result(models.Model):
     method = models.CharField(_("method"), max_length=200, blank=True)
     laboratory = models.CharField(_("laboratory"), max_length=200, blank=True)
     # Set by evaluation:
-    norm = models.ForeignKey(MpcNorm, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    norm = models.ForeignKey(MpcNorm, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     mpc_base = models.FloatField(null=True, blank=True)
     ratio = models.FloatField(null=True, blank=True)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.NONE)
-    ruleset = models.ForeignKey(SeverityRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ruleset = models.ForeignKey(
+        SeverityRuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     evaluated = models.BooleanField(default=False)
-    alert = models.ForeignKey("Alert", on_delete=models.PROTECT, null=True, blank=True, related_name="results")
+    alert = models.ForeignKey(
+        "Alert", on_delete=models.PROTECT, null=True, blank=True, related_name="results", db_index=False
+    )
 
     objects = ResultQuerySet.as_manager()
 
@@ -281,9 +288,11 @@ class Result(models.Model):
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="result_value_non_negative"),
         ]
+        # Partial indexes: most results exceed nothing, have no alert and are evaluated.
         indexes = [
-            models.Index(fields=["submission", "severity"], name="result_submission_idx"),
-            models.Index(fields=["point", "pollutant", "sampled_at"], name="result_series_idx"),
+            models.Index(fields=["submission"], condition=Q(severity__gt=0), name="result_exceeding_idx"),
+            models.Index(fields=["submission"], condition=Q(evaluated=False), name="result_unevaluated_idx"),
+            models.Index(fields=["alert"], condition=Q(alert__isnull=False), name="result_alert_idx"),
         ]
 
     def __str__(self) -> str:

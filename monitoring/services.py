@@ -13,14 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from monitoring import tasks
+from monitoring import sql, staging, tasks
 from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError
 from monitoring.models import (
     OPEN_ALERT,
@@ -166,6 +166,16 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
                 yield number, dict(zip(header, values, strict=False))
 
 
+def _ingest_staged(submission: Submission) -> int:
+    """The fast path of a good file on PostgreSQL, stored evaluated; 0 when the file needs reading row by row."""
+    if connection.vendor != "postgresql":
+        return 0
+    try:
+        return staging.ingest(submission, ruleset_id=current_ruleset().pk, progress_key=progress_key(submission.pk))
+    except staging.NotUsual:
+        return 0
+
+
 def ingest_file(submission_id: int) -> None:
     """Read, check and store a submitted file; then evaluate. Safe to run again."""
     claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED, rows_done=0).update(
@@ -177,7 +187,7 @@ def ingest_file(submission_id: int) -> None:
         return
     try:
         with transaction.atomic():
-            stored = _ingest(submission, _file_rows(submission), progress=True)
+            stored = _ingest_staged(submission) or _ingest(submission, _file_rows(submission), progress=True)
             Submission.objects.filter(pk=submission_id).update(rows_total=stored, rows_done=stored)
     except RowsInvalid as exc:
         errors = [error.as_dict() for error in exc.errors]
@@ -188,32 +198,7 @@ def ingest_file(submission_id: int) -> None:
     evaluate_submission(submission_id)
 
 
-# Evaluation: set-based, in the database.
-
-_EVALUATE = """
-UPDATE monitoring_result SET
-    norm_id = n.id,
-    mpc_base = n.value_base,
-    ratio = monitoring_result.value_base / n.value_base,
-    severity = CASE
-        WHEN monitoring_result.below_detection THEN 0
-        WHEN monitoring_result.value_base >= n.value_base * t.extreme THEN 3
-        WHEN monitoring_result.value_base >= n.value_base * t.high THEN 2
-        WHEN monitoring_result.value_base > n.value_base THEN 1
-        ELSE 0 END,
-    ruleset_id = t.ruleset_id,
-    evaluated = %s
-FROM monitoring_mpcnorm n, monitoring_severitythreshold t
-WHERE monitoring_result.submission_id = %s
-  AND n.pollutant_id = monitoring_result.pollutant_id
-  AND n.medium = monitoring_result.medium
-  AND n.averaging = monitoring_result.averaging
-  AND (n.valid_from IS NULL OR n.valid_from <= monitoring_result.sampled_on)
-  AND (n.valid_to IS NULL OR n.valid_to > monitoring_result.sampled_on)
-  AND t.ruleset_id = %s
-  AND t.pollutant_id = monitoring_result.pollutant_id
-  AND t.medium = monitoring_result.medium
-"""
+# Evaluation: set-based, in the database (the SQL is in monitoring.sql).
 
 
 def evaluate_submission(submission_id: int) -> None:
@@ -226,7 +211,7 @@ def evaluate_submission(submission_id: int) -> None:
         if submission.status == SubmissionStatus.PROCESSED or not submission.rows_done:
             return
         with connection.cursor() as cursor:
-            cursor.execute(_EVALUATE, [True, submission_id, current_ruleset().pk])
+            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": current_ruleset().pk})
         # What had no norm is evaluated too: counted as such, never dropped.
         Result.objects.filter(submission_id=submission_id, evaluated=False).update(evaluated=True)
         alert_ids = _open_or_extend_alerts(submission_id)
@@ -265,12 +250,8 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
     )
     candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
     open_ids = [pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series]
-    of_alert = Result.objects.filter(alert_id=OuterRef("pk")).values("alert_id")
-    Alert.objects.filter(pk__in=alert_ids).update(
-        severity=Subquery(of_alert.annotate(top=Max("severity")).values("top")),
-        result_count=Subquery(of_alert.annotate(n=Count("pk")).values("n")),
-        last_sampled_at=Subquery(of_alert.annotate(last=Max("sampled_at")).values("last")),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql.ALERT_TOTALS, {"submission": submission_id})
     for alert in Alert.objects.filter(pk__in={*alert_ids, *open_ids}):
         Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
     return alert_ids

@@ -1,0 +1,109 @@
+"""The SQL of monitoring's set-based work, in one place: how a result is evaluated against its norm, and the staged
+ingest of a file on PostgreSQL. Results are aliased `r`, norms with their severity thresholds `n`."""
+
+# The norms, each with the thresholds of the current rule set for its pollutant and medium (a norm without them
+# classifies nothing).
+NORMS = """(
+    SELECT n.id, n.pollutant_id, n.medium, n.averaging, n.valid_from, n.valid_to, n.value_base, t.high, t.extreme,
+           t.ruleset_id
+    FROM monitoring_mpcnorm n
+    JOIN monitoring_severitythreshold t ON t.pollutant_id = n.pollutant_id AND t.medium = n.medium
+    WHERE t.ruleset_id = %(ruleset)s
+) n"""
+
+# The norm in force for a result: its pollutant, medium and averaging period, valid on the local sampling date.
+NORM_MATCH = """
+    n.pollutant_id = r.pollutant_id AND n.medium = r.medium AND n.averaging = r.averaging
+    AND (n.valid_from IS NULL OR n.valid_from <= r.sampled_on) AND (n.valid_to IS NULL OR n.valid_to > r.sampled_on)
+"""
+
+SEVERITY = """CASE
+    WHEN r.below_detection THEN 0
+    WHEN r.value_base >= n.value_base * n.extreme THEN 3
+    WHEN r.value_base >= n.value_base * n.high THEN 2
+    WHEN r.value_base > n.value_base THEN 1
+    ELSE 0 END"""
+
+# Results stored unevaluated (API and form submissions) get their norm, ratio and severity.
+EVALUATE = f"""
+UPDATE monitoring_result AS r SET
+    norm_id = n.id, mpc_base = n.value_base, ratio = r.value_base / n.value_base,
+    severity = {SEVERITY}, ruleset_id = n.ruleset_id, evaluated = TRUE
+FROM {NORMS}
+WHERE r.submission_id = %(submission)s AND NOT r.evaluated AND {NORM_MATCH}
+"""
+
+# The highest severity, number and latest time of the results of each alert a submission's results belong to.
+ALERT_TOTALS = """
+UPDATE monitoring_alert AS a SET severity = totals.top, result_count = totals.n, last_sampled_at = totals.latest
+FROM (
+    SELECT alert_id, max(severity) AS top, count(*) AS n, max(sampled_at) AS latest
+    FROM monitoring_result
+    WHERE alert_id IN (SELECT alert_id FROM monitoring_result WHERE submission_id = %(submission)s AND severity > 0)
+    GROUP BY alert_id
+) totals
+WHERE a.id = totals.alert_id
+"""
+
+# The staged ingest of a file (PostgreSQL): the file is copied as text into a temporary table, then typed, resolved
+# and evaluated in one statement. It only accepts rows in the usual shape; anything else makes the caller fall back
+# to checking row by row in Python, which reports every problem (see monitoring.staging).
+STAGE = "CREATE TEMPORARY TABLE {staging} ({columns}) ON COMMIT DROP"
+
+# ISO 8601 with seconds and an explicit offset, as machines write it ('0' stands for any digit).
+USUAL_TIMES = [
+    "0000-00-00T00:00:00+00:00", "0000-00-00T00:00:00-00:00", "0000-00-00T00:00:00Z",
+    "0000-00-00 00:00:00+00:00", "0000-00-00 00:00:00-00:00", "0000-00-00 00:00:00Z",
+]  # fmt: skip
+
+CHECKED = f"""
+CREATE TEMPORARY TABLE {{checked}} ON COMMIT DROP AS
+SELECT r.*, n.id AS norm_id, n.value_base AS mpc_base, r.value_base / n.value_base AS ratio,
+       coalesce({SEVERITY}, 0) AS severity, n.ruleset_id
+FROM (
+    SELECT p.id AS point_id, q.id AS pollutant_id, p.medium, s.sampled_at,
+           (s.sampled_at AT TIME ZONE %(zone)s)::date AS sampled_on, s.averaging, s.value, s.below_detection,
+           s.unit, s.value::float8 * u.factor::float8 AS value_base, s.method, s.laboratory,
+           s.usual AND q.id IS NOT NULL AND u.factor IS NOT NULL AND s.sampled_at <= %(now)s
+               AND s.value >= 0 AND s.value < 1e9 AND s.averaging = ANY(%(averagings)s) AS usual
+    FROM (
+        SELECT {{point}} AS point, {{pollutant}} AS pollutant, {{unit}} AS unit, {{averaging}} AS averaging,
+               {{sampled_at}}::timestamptz AS sampled_at, ltrim({{value}}, '<')::numeric AS value,
+               {{value}} LIKE '<%%' AS below_detection,
+               left(coalesce({{method}}, ''), 200) AS method, left(coalesce({{laboratory}}, ''), 200) AS laboratory,
+               translate({{sampled_at}}, '123456789', '000000000') = ANY(%(usual_times)s)
+               -- PostgreSQL reads hour 24 and second 60; ISO 8601 as Python reads it does not.
+               AND substr({{sampled_at}}, 12, 2) < '24' AND substr({{sampled_at}}, 18, 2) < '60' AS usual
+        FROM {{staging}}
+        OFFSET 0  -- each value is read once, not again wherever the outer queries use it
+    ) s
+    -- Left joins, and a flag rather than a filter: a filter's guessed selectivity leads the planner into loops.
+    LEFT JOIN monitoring_monitoringpoint p ON p.enterprise_id = %(enterprise)s AND p.code = s.point
+    LEFT JOIN monitoring_pollutant q ON q.code = s.pollutant
+    LEFT JOIN monitoring_unit u ON u.code = s.unit AND u.medium = p.medium
+    OFFSET 0
+) r
+LEFT JOIN {NORMS} ON {NORM_MATCH}
+"""
+
+UNUSUAL = "SELECT count(*) FROM {checked} WHERE usual IS NOT TRUE"
+
+# One open alert per point and pollutant exceeding its norm, opened before its results are stored, so that
+# each result is stored with its alert rather than updated afterwards.
+OPEN_ALERTS = """
+INSERT INTO monitoring_alert (point_id, pollutant_id, status, severity, persistent, opened_at, result_count)
+SELECT DISTINCT point_id, pollutant_id, 'new', 1, FALSE, %(now)s, 0 FROM {checked} WHERE severity > 0
+ON CONFLICT DO NOTHING
+"""
+
+STORE = """
+INSERT INTO monitoring_result (
+    submission_id, point_id, pollutant_id, medium, sampled_at, sampled_on, averaging, value, below_detection, unit,
+    value_base, method, laboratory, norm_id, mpc_base, ratio, severity, ruleset_id, evaluated, alert_id)
+SELECT %(submission)s, c.point_id, c.pollutant_id, c.medium, c.sampled_at, c.sampled_on, c.averaging, c.value,
+       c.below_detection, c.unit, c.value_base, c.method, c.laboratory, c.norm_id, c.mpc_base, c.ratio, c.severity,
+       c.ruleset_id, TRUE, a.id
+FROM {checked} c
+LEFT JOIN monitoring_alert a ON c.severity > 0 AND a.point_id = c.point_id AND a.pollutant_id = c.pollutant_id
+    AND a.status IN ('new', 'acknowledged', 'investigating')
+"""

@@ -1,0 +1,140 @@
+"""The fast path of a file on PostgreSQL (monitoring.staging) stores exactly what reading row by row stores, and
+hands anything unusual or bad to the row-by-row path, which stays the one definition of a valid row."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from monitoring import services, staging
+from monitoring.ingest import COLUMNS
+from monitoring.models import Alert, Result, Submission
+from monitoring.reference import current_ruleset
+from monitoring.tests.helpers import row, when
+
+pytestmark = pytest.mark.django_db
+
+STORED = (
+    "point__code", "pollutant__code", "medium", "sampled_at", "sampled_on", "averaging", "value", "below_detection",
+    "unit", "value_base", "method", "laboratory", "norm_id", "mpc_base", "ratio", "severity", "ruleset_id",
+    "evaluated", "alert__point__code",
+)  # fmt: skip
+
+
+def good_rows() -> list[dict]:
+    return [
+        row("AIR-1", "Cu", "0.03", method="ICP-MS", laboratory="Lab"),  # extreme
+        row("AIR-1", "Cu", "<0.001"),  # below the detection limit
+        row("AIR-1", "Cu", "30", "ug/m3"),  # converted
+        row("GW-1", "Cu", "0.02", "mg/l"),
+        row("GW-1", "Cu", "20", "ug/l"),
+        row("SOIL-1", "Zn", "10", "mg/kg", sampled_at="2024-05-01 10:00:00Z"),
+        row("SOIL-1", "Zn", "1e1", "mg/kg", sampled_at="2024-05-02T10:00:00-01:00"),
+        row("AIR-1", "Cd", "0.5", averaging="single"),  # no norm: stored, evaluated, counted as such
+    ]
+
+
+def submission_of(user, enterprise, rows: list[dict]) -> Submission:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Submission.objects.create(
+        enterprise=enterprise, submitted_by=user, channel="file", file=ContentFile(buffer.getvalue(), "r.csv")
+    )
+
+
+def stored(submission: Submission) -> list[tuple]:
+    return list(Result.objects.filter(submission=submission).order_by("point__code", "sampled_at").values_list(*STORED))
+
+
+def staged(submission: Submission) -> int:
+    return staging.ingest(submission, ruleset_id=current_ruleset().pk, progress_key="progress")
+
+
+def test_a_good_file_is_stored_as_reading_row_by_row_stores_it(points, staff_a, enterprise_a, monkeypatch):
+    rows = good_rows()
+    fast = submission_of(staff_a, enterprise_a, rows)
+    assert staged(fast) == len(rows)
+    fast_results = stored(fast)
+    Result.objects.filter(submission=fast).update(alert=None)
+    Result.objects.filter(submission=fast).delete()
+    Alert.objects.all().delete()
+
+    slow = submission_of(staff_a, enterprise_a, rows)
+    monkeypatch.setattr(connection, "vendor", "row-by-row")  # as on SQLite
+    services.ingest_file(slow.pk)
+    services.evaluate_submission(slow.pk)
+
+    assert stored(slow) == fast_results
+    assert {result[-1] for result in fast_results} == {"AIR-1", "GW-1", None}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"point": "AIR-9"},
+        {"point": " AIR-1"},  # valid once trimmed: the row-by-row path reads it
+        {"pollutant": "Unobtainium"},
+        {"unit": "mg/kg"},
+        {"value": "-1"},
+        {"value": "0,03"},
+        {"value": "NaN"},
+        {"value": "a lot"},
+        {"value": ""},
+        {"sampled_at": "2999-01-01T10:00:00+05:00"},
+        {"sampled_at": "2024-05-01T10:00:00"},
+        {"sampled_at": "2024-05-01T10:00+05:00"},
+        {"sampled_at": "2024-02-30T10:00:00+05:00"},
+        {"sampled_at": "2024-05-01T24:00:00+05:00"},
+        {"sampled_at": "2024-05-01T10:00:60+05:00"},
+        {"sampled_at": "2024-05-01T10:00:00+99:00"},
+        {"sampled_at": "now"},
+        {"averaging": "hourly"},
+    ],
+)
+def test_anything_unusual_rolls_the_fast_path_back(points, staff_a, enterprise_a, change):
+    rows = good_rows()
+    rows[3].update(change)
+    submission = submission_of(staff_a, enterprise_a, rows)
+
+    with pytest.raises(staging.NotUsual):
+        staged(submission)
+
+    assert not Result.objects.exists()
+    assert not Alert.objects.exists()
+
+
+def test_a_duplicate_rolls_the_fast_path_back(points, staff_a, enterprise_a):
+    twice = row("AIR-1", "Cu", "0.03", sampled_at=when())
+    submission = submission_of(staff_a, enterprise_a, [*good_rows(), twice, {**twice, "value": "0.04"}])
+
+    with pytest.raises(staging.NotUsual):
+        staged(submission)
+
+    assert not Result.objects.exists()
+
+
+def test_a_result_stored_before_rolls_the_fast_path_back(points, staff_a, enterprise_a, submit):
+    earlier = row("AIR-1", "Cu", "0.03", sampled_at=when())
+    submit(staff_a, enterprise_a, [earlier])
+    submission = submission_of(staff_a, enterprise_a, [*good_rows(), earlier])
+
+    with pytest.raises(staging.NotUsual):
+        staged(submission)
+
+    assert Result.objects.count() == 1
+
+
+def test_a_bad_file_is_still_reported_row_by_row(points, staff_a, enterprise_a):
+    rows = good_rows()
+    rows[2]["value"] = "-1"
+    submission = submission_of(staff_a, enterprise_a, rows)
+
+    services.ingest_file(submission.pk)
+
+    submission.refresh_from_db()
+    assert submission.status == "failed"
+    assert [(error["row"], error["field"]) for error in submission.errors] == [(4, "value")]
