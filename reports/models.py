@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models import Region
 
@@ -147,7 +148,7 @@ class RegionalReport(models.Model):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("being generated")
         DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("report generation", "failed")
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))

@@ -54,7 +54,7 @@ class ParsedLine:
 
 
 def tonnes(value: Decimal) -> str:
-    return f"{number_format(value, 3, force_grouping=True)} t"
+    return _("%(amount)s t") % {"amount": number_format(value, 3, force_grouping=True)}
 
 
 def expected_closing(amounts: Mapping[str, Decimal]) -> Decimal:
