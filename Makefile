@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 export QALDYQ_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint setup messages prod-local bench
+.PHONY: run test lint setup messages prod-local bench loadtest
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (found $$($(PYTHON) --version))."; exit 2; }
@@ -35,6 +35,11 @@ test: setup
 ## Benchmarks (bench/): each prints its figures as ratios against a baseline measured in the same run.
 bench: setup
 	scripts/with_services.sh $(BIN)/pytest bench -p no:xdist -p no:randomly -s -q -o python_files='bench_*.py'
+
+## Load test: gunicorn (production settings, demo data) driven by wrk, 50 closed-loop clients on the public pages and
+## the stats API for 30 s; fails on any error or a public-page p95 of 100 ms or more (LOADTEST_* variables, README).
+loadtest: setup
+	scripts/with_services.sh scripts/loadtest.sh
 
 
 lint: setup

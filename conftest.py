@@ -1,6 +1,7 @@
 """Shared fixtures. The suite runs against PostgreSQL and Redis only: the checks, constraints,
 locking and cache behaviour under test are theirs, so an SQLite or in-process run would prove little."""
 
+import os
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from portal.celery import app as celery_app
 from portal.models import User
+from portal.tests.cache import clear_test_cache, process_cache_prefix
 from portal.tests.factories import UserFactory
 from portal.tests.worker import celery_worker
 from registry.tests.browser import page
@@ -29,6 +31,13 @@ HOW_TO_RUN = (
 def pytest_configure(config):
     # WhiteNoise warns when collectstatic has not filled STATIC_ROOT; the tests need no static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base")
+    # Each test process (pytest-xdist worker) has its own cache keys, also in the Celery workers it starts (they
+    # inherit the environment), and clears only those (`_clear_cache`). The settings are already loaded, but no
+    # cache has been opened yet.
+    prefix = process_cache_prefix()
+    os.environ["CACHE_KEY_PREFIX"] = prefix
+    if settings.REDIS_URL:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
 
 
 def _environment_problems() -> list[str]:
@@ -66,10 +75,12 @@ def _require_postgresql_and_redis():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # DRF throttling and django-axes keep their counters in the cache.
-    cache.clear()
+    # DRF throttling and django-axes keep their counters in the cache, reports its statistics and public pages.
+    if settings.REDIS_URL:
+        clear_test_cache()
     yield
-    cache.clear()
+    if settings.REDIS_URL:
+        clear_test_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Whole answers of the public pages for anonymous readers (after authentication, messages and CSRF).
+    "reports.cache.PublicPageCacheMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                # A page rendered for the shared page cache gets a placeholder for the CSRF token.
+                "reports.cache.csrf_token_placeholder",
             ],
         },
     },
@@ -112,7 +116,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Keeps the keys of several sites, or of parallel test processes, apart in one Redis database.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -14,6 +14,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from portal.uploads import read_table
 from registry import estimates, selectors, services
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"totals": totals})
 
 
+@vary_on_headers("HX-Request")  # htmx asks for the results only
 def deposit_list(request: HttpRequest) -> HttpResponse:
     filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
     deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -57,6 +59,7 @@ def _forecast_context(request: HttpRequest, deposit: Deposit) -> dict[str, objec
     return {"forecast_form": form, "forecast": forecast, "forecast_error": error}
 
 
+@vary_on_headers("HX-Request")  # htmx asks for the forecast only
 def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(selectors.deposit_detail_queryset(user=request.user), pk=pk)
     if request.htmx:

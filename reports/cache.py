@@ -1,16 +1,66 @@
-"""Statistics are read far more often than they change: their computed data is cached under a version number
-that every change of an aggregate or of the published tables bumps, so nothing stale is ever served."""
+"""Statistics and the public pages are read far more often than they change. Two caches share one version
+number, which every change of an aggregate, of the published tables or of the registry data the public reads
+bumps (on commit, see `reports.signals`), so nothing stale is ever served:
 
+- `cached()` keeps computed statistics, for every reader;
+- `PublicPageCacheMiddleware` keeps whole answers of the public pages and of the statistics API, for anonymous
+  readers only, keyed by the language, the full URL and the request headers the view says its answer varies on;
+  each entry holds the version it was rendered under, so that one read (the version and the entry together)
+  answers a request.
+
+A cached page holds nothing of one reader: it is rendered with a placeholder for the CSRF token (the language
+switcher's form and htmx's headers carry one), and every answer, cached or not, gets the reader's own token.
+"""
+
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils.cache import cc_delim_re
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
+
+from registry.filters import DepositFilterSet, EnterpriseFilterSet
 
 VERSION_KEY = "stats:version"
 TIMEOUT = 24 * 3600
+# Pages also expire on their own: a few details depend on the date (the forecast's default year).
+PAGE_TIMEOUT = 3600
+CSRF_PLACEHOLDER = "qaldyq-csrf-token-placeholder"
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CachedView:
+    """What the answer of a cached view depends on besides the language and the data."""
+
+    parameters: frozenset[str] = frozenset()  # query parameters it reads; with any other, no cache
+    headers: tuple[str, ...] = ()  # request headers it varies on (and names in Vary), part of the key
+
+
+_API_PAGING = {"page", "page_size", "format"}
+# The cached views, by URL name. A request with a query parameter its view does not read is answered without
+# the cache, so that made-up parameters cannot fill it.
+CACHED_VIEWS: dict[str, CachedView] = {
+    "home": CachedView(),
+    "registry:deposit-list": CachedView(frozenset({*DepositFilterSet.base_filters, "page"}), headers=("HX-Request",)),
+    "registry:deposit-detail": CachedView(frozenset({"year"}), headers=("HX-Request",)),
+    "registry:enterprise-list": CachedView(frozenset({*EnterpriseFilterSet.base_filters, "page"})),
+    "registry:enterprise-detail": CachedView(),
+    "reports:dashboard": CachedView(frozenset({"format"})),
+    "reports:regional-table": CachedView(frozenset({"order", "format"})),
+    "reports:region": CachedView(),
+    "reports:enterprise": CachedView(),
+    # DRF answers JSON or the browsable API by Accept.
+    "stats-waste": CachedView(frozenset({"year", "region", *_API_PAGING}), headers=("Accept",)),
+    "stats-monitoring": CachedView(frozenset({"year", "region", "pollutant", *_API_PAGING}), headers=("Accept",)),
+}
 
 
 def _version() -> int:
@@ -36,3 +86,111 @@ def cached(name: str, *parts: object, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, timeout=TIMEOUT)
     return value
+
+
+@dataclass(frozen=True)
+class _Fill:
+    """A request whose answer is rendered for the cache: where to store it, and under which version."""
+
+    view: CachedView
+    key: str
+    version: int
+
+
+class PublicPageCacheMiddleware:
+    """Answers anonymous GET requests for the views in `CACHED_VIEWS` from the cache, and stores what it renders.
+
+    It comes after the session, locale, CSRF, authentication and message middleware: it needs the reader's
+    language, to know that the reader is anonymous and has no message waiting, and the CSRF middleware must see
+    the token it inserts. A cached answer skips the view, and so the API's rate limit: it costs next to nothing,
+    while every request the cache cannot answer (a new URL, a made-up parameter) is still counted.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        fill: _Fill | None = getattr(request, "_page_cache_fill", None)
+        if fill is not None:  # rendered for the cache (see `process_view`)
+            if _shareable(request, response, fill.view):
+                headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+                cache.set(fill.key, (fill.version, response.content, headers), PAGE_TIMEOUT)
+            _insert_csrf_token(request, response)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_function: Callable[..., HttpResponseBase], args: tuple, kwargs: dict
+    ) -> HttpResponse | None:
+        view = _cached_view(request)
+        if view is None:
+            return None
+        key = _page_key(request, view)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _version()
+        entry = found.get(key)
+        if entry is None or entry[0] != version:
+            # The version read now is stored with the page: a page rendered while a change commits is stored
+            # under the old version, and so never served.
+            request._page_cache_fill = _Fill(view, key, version)
+            return None
+        _version_rendered, content, headers = entry
+        response = HttpResponse(content, headers=headers)
+        _insert_csrf_token(request, response)
+        return response
+
+
+def csrf_token_placeholder(request: HttpRequest) -> dict[str, str]:
+    """Context processor: a page rendered for the cache gets a placeholder instead of this reader's CSRF token
+    (it overrides Django's built-in `csrf` processor, which runs first)."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if hasattr(request, "_page_cache_fill") else {}
+
+
+def _cached_view(request: HttpRequest) -> CachedView | None:
+    """The cached view this request asks for, if the cache may answer it."""
+    match = request.resolver_match
+    view = CACHED_VIEWS.get(match.view_name) if match else None
+    cacheable = (
+        view is not None
+        and request.method == "GET"
+        and view.parameters.issuperset(request.GET.keys())
+        and "HTTP_AUTHORIZATION" not in request.META  # an API client with a token is not anonymous
+        and not request.user.is_authenticated
+        and not len(get_messages(request))  # a page showing a message is this reader's (len() keeps them unread)
+    )
+    return view if cacheable else None
+
+
+def _page_key(request: HttpRequest, view: CachedView) -> str:
+    varies = [request.headers.get(name) for name in view.headers]
+    # An absent header must not share a key with an empty one.
+    parts = [request.build_absolute_uri(), *("\x00" if value is None else value for value in varies)]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"page:{get_language()}:{get_current_timezone_name()}:{digest}"
+
+
+def _shareable(request: HttpRequest, response: HttpResponseBase, view: CachedView) -> bool:
+    """Whether an answer rendered for an anonymous reader holds nothing of theirs and fits its key."""
+    vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))} - {""}
+    keyed = {header.lower() for header in view.headers} | {"accept-language"}  # the language is in the key
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.session.modified
+        # The view (or a malformed CSRF cookie) asked for a real token, which may be in the page.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and vary <= keyed
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def _insert_csrf_token(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Put this reader's CSRF token where the page has the placeholder; the CSRF middleware then sets its cookie."""
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if response.streaming or placeholder not in response.content:
+        return
+    response.content = response.content.replace(placeholder, get_token(request).encode())
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))

@@ -1,0 +1,156 @@
+"""Whole public pages are cached for anonymous readers (reports.cache.PublicPageCacheMiddleware)."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from portal.tests.factories import UserFactory
+from registry.models import Region
+from registry.reference import load_regions
+from registry.tests.factories import DepositFactory, EnterpriseFactory
+from reports.aggregates import recompute
+from reports.cache import CSRF_PLACEHOLDER
+from reports.models import WasteAggregate
+from reports.reference import load_published_statistics
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+ANY_TOKEN = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+|(?<="X-CSRFToken": ")[A-Za-z0-9]+')
+
+
+@pytest.fixture(autouse=True)
+def statistics(db, django_capture_on_commit_callbacks):
+    load_regions()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_published_statistics()
+
+
+@pytest.fixture
+def karaganda():
+    return Region.objects.get(iso_code="KZ-35")
+
+
+def add_held(region, tonnes):
+    WasteAggregate.objects.create(
+        year=2023, region=region, held=Decimal(tonnes), generated=0, received=0, recycled=0, disposed=0,
+        transferred=0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/registry/deposits/",
+        "/registry/deposits/{deposit}/",
+        "/registry/enterprises/",
+        "/registry/enterprises/{enterprise}/",
+        "/statistics/",
+        "/statistics/regions/?order=-2019",
+        "/statistics/regions/KZ-35/",
+        "/statistics/enterprises/{enterprise}/",
+        "/statistics/regions/?format=csv",
+        "/api/v1/stats/waste/?year=2019&region=KZ-35",
+        "/api/v1/stats/monitoring/",
+    ],
+)
+def test_an_anonymous_reader_gets_the_cached_page_without_a_query(client, karaganda, url, django_assert_num_queries):
+    deposit = DepositFactory(region=karaganda, is_published=True)
+    url = url.format(deposit=deposit.pk, enterprise=deposit.operator_id)
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second["Content-Type"] == first["Content-Type"]
+    assert ANY_TOKEN.sub("", second.content.decode()) == ANY_TOKEN.sub("", first.content.decode())
+
+
+def test_logged_in_readers_get_fresh_pages_and_never_fill_the_cache(client, karaganda):
+    client.get("/registry/deposits/")
+    DepositFactory(name="Uncommitted slag dump", is_published=True)  # no commit, so the version stands
+    reader = Client()
+    reader.force_login(UserFactory(username="logged_in_reader"))
+    html = reader.get("/registry/deposits/").content.decode()
+    assert "Uncommitted slag dump" in html
+    assert "logged_in_reader" in html
+
+    html = client.get("/registry/deposits/").content.decode()
+    assert "Uncommitted slag dump" not in html  # still the anonymous page cached before
+    assert "logged_in_reader" not in html
+
+
+def test_language_variants_do_not_mix(client, django_assert_num_queries):
+    assert '<html lang="ru"' in client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="kk"' in client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    with django_assert_num_queries(0):
+        response = client.get("/statistics/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="ru"' in response.content.decode()
+    assert response["Content-Language"] == "ru"
+
+
+def test_htmx_results_and_the_full_page_do_not_mix(client):
+    DepositFactory(name="Cached slag dump", is_published=True)
+    assert "<html" in client.get("/registry/deposits/").content.decode()
+    partial = client.get("/registry/deposits/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert "Cached slag dump" in partial
+    assert "<html" in client.get("/registry/deposits/").content.decode()
+
+
+def test_json_and_the_browsable_api_do_not_mix(client):
+    assert client.get("/api/v1/stats/waste/?year=2019").json()["count"] > 0
+    assert client.get("/api/v1/stats/waste/?year=2019", HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")
+    assert client.get("/api/v1/stats/waste/?year=2019").json()["count"] > 0
+
+
+def test_an_aggregate_change_shows_at_once(client, karaganda, django_capture_on_commit_callbacks):
+    url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
+    assert client.get(url).json()["count"] == 0
+    add_held(karaganda, "55555555")
+    assert client.get(url).json()["count"] == 0  # still cached: nothing committed, so the version stands
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute("monitoring")  # any recompute bumps the version
+    held = [row["value"] for row in client.get(url).json()["results"] if row["indicator"] == "held"]
+    assert held == ["55555.6"]
+
+
+def test_a_registry_change_shows_at_once(client, karaganda, django_capture_on_commit_callbacks):
+    enterprise = EnterpriseFactory(region=karaganda)
+    assert "Fresh slag dump" not in client.get("/registry/deposits/").content.decode()
+    assert "Fresh slag dump" not in client.get("/statistics/regions/KZ-35/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        DepositFactory(name="Fresh slag dump", operator=enterprise, region=karaganda, is_published=True)
+    assert "Fresh slag dump" in client.get("/registry/deposits/").content.decode()
+    assert "Fresh slag dump" in client.get("/statistics/regions/KZ-35/").content.decode()
+
+
+def test_made_up_parameters_bypass_the_cache(client):
+    url = "/statistics/regions/KZ-35/?utm_source=feed"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert queries.captured_queries  # rendered again
+
+
+def test_no_csrf_token_or_session_is_shared_through_the_cache():
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get("/statistics/")
+    second_page = second.get("/statistics/")  # from the cache
+    for page in (first_page, second_page):
+        html = page.content.decode()
+        assert CSRF_PLACEHOLDER not in html
+        assert "csrftoken" in page.cookies  # each reader gets the cookie that goes with their own token
+        assert "sessionid" not in page.cookies
+    first_token = TOKEN.search(first_page.content.decode())[1]
+    second_token = TOKEN.search(second_page.content.decode())[1]
+    assert f'"X-CSRFToken": "{second_token}"' in second_page.content.decode()  # htmx's header too
+    assert first_token != second_token
+
+    switch = {"language": "kk", "next": "/statistics/"}
+    assert second.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": first_token}).status_code == 403
+    assert second.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": second_token}).status_code == 302
+    assert '<html lang="kk"' in second.get("/statistics/").content.decode()
