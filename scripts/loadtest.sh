@@ -16,15 +16,7 @@ P95_MS="${LOADTEST_P95_MS:-100}"
 # tails), and threads would share one interpreter lock and keep each connection on one process (unfair queues).
 WORKERS="${LOADTEST_WORKERS:-$(nproc)}"
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "loadtest: installing Debian's wrk"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-  else
-    echo "loadtest: the load generator is wrk: install the Debian package 'wrk'." >&2
-    exit 2
-  fi
-fi
+scripts/need.sh wrk wrk "the load generator is wrk"
 
 SCRATCH=$(mktemp -d /tmp/qaldyq-loadtest.XXXXXX)
 GUNICORN_PID=""

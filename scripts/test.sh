@@ -5,15 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "make test: installing Debian's chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "make test: the browser tests need Chromium: install the Debian package 'chromium'." >&2
-    exit 2
-  fi
-fi
+scripts/need.sh chromium /usr/bin/chromium "the browser tests need Chromium"
 
 "$BIN/ruff" check .
 "$BIN/ruff" format --check .
