@@ -34,6 +34,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   as_postgres "$PG_BIN/pg_ctl" -D "$SCRATCH/pg" -l "$SCRATCH/pg.log" -w \
     -o "-p $PG_PORT -k $SCRATCH -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$SCRATCH/pg.log" >&2; fail "the throwaway PostgreSQL did not start"; }
+  # The database itself (tests create their own): `makemigrations --check` looks at its migration history.
+  as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres qaldyq
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/qaldyq"
   echo "throwaway PostgreSQL on port $PG_PORT"
 fi
