@@ -4,22 +4,27 @@ Each row is checked alone (point, pollutant, unit for the medium, value, time) a
 and the database (duplicates). Every problem is reported with its row number; one bad row saves nothing.
 """
 
+import csv
 import datetime
-from collections.abc import Mapping
+import io
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from monitoring.models import Averaging, MonitoringPoint, Pollutant, Result, Unit
+from portal.uploads import XLSX_MAGIC
 from registry.models import Enterprise
 
 COLUMNS = ("point", "pollutant", "sampled_at", "value", "unit", "averaging", "method", "laboratory")
 REQUIRED = ("point", "pollutant", "sampled_at", "value", "unit", "averaging")
 _AVERAGING_INDEX = {value: index for index, value in enumerate(Averaging.values)}
+MAX_OFFSET = datetime.timedelta(hours=16)  # PostgreSQL's limit; no zone on Earth is that far from UTC
 MAX_ERRORS = 1000  # a file with more bad rows than this is reported by its first thousand
 
 
@@ -60,6 +65,22 @@ def _pack(point_id: int, pollutant_id: int, sampled_at: datetime.datetime, avera
     """Point, pollutant, time and averaging in one int: a million of them fit in little memory."""
     microseconds = round(sampled_at.timestamp() * 1_000_000) * 4 + _AVERAGING_INDEX[averaging]
     return (microseconds * 2**20 + pollutant_id) * 2**32 + point_id
+
+
+def read_file(handle: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header of a CSV or XLSX file and its rows that are not blank, with their numbers (the header is row 1),
+    streamed: a million-row file is never held in memory. Both ways of reading a file start here, so that they
+    see the same rows and values."""
+    if handle.read(4) == XLSX_MAGIC:
+        handle.seek(0)
+        sheet = load_workbook(handle, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True)
+        rows: Iterator[list[str]] = ([("" if cell is None else str(cell)) for cell in row] for row in sheet)
+    else:
+        handle.seek(0)
+        rows = csv.reader(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
+    header = [column.strip() for column in next(rows, [])]
+    numbered = ((number, values) for number, values in enumerate(rows, start=2) if any(values))
+    return header, numbered
 
 
 class Catalogue:
@@ -130,6 +151,8 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
         errors.append(RowError(number, "sampled_at", message % {"value": text["sampled_at"]}))
     elif timezone.is_naive(sampled_at):
         errors.append(RowError(number, "sampled_at", _("give the time zone, e.g. +05:00.")))
+    elif abs(sampled_at.utcoffset()) >= MAX_OFFSET:
+        errors.append(RowError(number, "sampled_at", _("a time zone offset is less than 16 hours.")))
     elif sampled_at > catalogue.now:
         errors.append(RowError(number, "sampled_at", _("the sampling time is in the future.")))
     if text["averaging"] not in _AVERAGING_INDEX:

@@ -1,7 +1,5 @@
 """Writes of monitoring: points, submissions (API, form, file), their evaluation, and the alert workflow."""
 
-import csv
-import io
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
@@ -18,10 +16,9 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from monitoring import sql, staging, tasks
-from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError
+from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError, read_file
 from monitoring.models import (
     OPEN_ALERT,
     Alert,
@@ -38,7 +35,7 @@ from monitoring.reference import current_ruleset
 from monitoring.signals import submission_evaluated
 from portal.models import User
 from portal.tasks import enqueue_on_commit
-from portal.uploads import XLSX_MAGIC, check_upload
+from portal.uploads import check_upload
 from registry.models import Enterprise
 
 logger = logging.getLogger(__name__)
@@ -147,23 +144,14 @@ def submission_from_file(*, actor: User, enterprise: Enterprise, upload: Uploade
 
 
 def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a stored file, streamed (a million-row file is never held in memory)."""
+    """The rows of a stored file, by column name, streamed."""
     with submission.file.open("rb") as handle:
-        if handle.read(4) == XLSX_MAGIC:
-            handle.seek(0)
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-            sheet = workbook.worksheets[0].iter_rows(values_only=True)
-            rows = ([("" if cell is None else str(cell)) for cell in row] for row in sheet)
-        else:
-            handle.seek(0)
-            rows = csv.reader(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
-        header = [column.strip() for column in next(rows, [])]
+        header, rows = read_file(handle)
         missing = [column for column in REQUIRED if column not in header]
         if missing:
             raise RowsInvalid([RowError(1, ", ".join(missing), _("the header lacks these columns."))])
-        for number, values in enumerate(rows, start=2):
-            if any(values):
-                yield number, dict(zip(header, values, strict=False))
+        for number, values in rows:
+            yield number, dict(zip(header, values, strict=False))
 
 
 def _ingest_staged(submission: Submission) -> int:

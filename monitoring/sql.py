@@ -73,7 +73,9 @@ FROM (
                left(coalesce({{method}}, ''), 200) AS method, left(coalesce({{laboratory}}, ''), 200) AS laboratory,
                translate({{sampled_at}}, '123456789', '000000000') = ANY(%(usual_times)s)
                -- PostgreSQL reads hour 24 and second 60; ISO 8601 as Python reads it does not.
-               AND substr({{sampled_at}}, 12, 2) < '24' AND substr({{sampled_at}}, 18, 2) < '60' AS usual
+               AND substr({{sampled_at}}, 12, 2) < '24' AND substr({{sampled_at}}, 18, 2) < '60'
+               -- Plain decimals only: PostgreSQL 16 also reads 0x1A, which Python's Decimal does not.
+               AND {{value}} ~ '^<?[0-9.]+([eE][+-]?[0-9]+)?$' AS usual
         FROM {{staging}}
         OFFSET 0  -- each value is read once, not again wherever the outer queries use it
     ) s

@@ -7,23 +7,17 @@ reads the file row by row with monitoring.ingest, which stays the one definition
 every problem with its row number. A good file therefore gets the same results either way, only sooner.
 """
 
-import csv
-from collections.abc import Callable
-from typing import IO
-
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from monitoring import sql
-from monitoring.ingest import COLUMNS, REQUIRED
+from monitoring.ingest import COLUMNS, REQUIRED, read_file
 from monitoring.models import Averaging, Submission
-from portal.uploads import XLSX_MAGIC
 
-BLOCK = 1 << 20
 PROGRESS_ROWS = 100_000
 
 
@@ -59,39 +53,26 @@ def ingest(submission: Submission, *, ruleset_id: int, progress_key: str) -> int
             cursor.execute(sql.OPEN_ALERTS.format(checked=checked), params)
             cursor.execute(sql.STORE.format(checked=checked), params)
             cursor.execute(f"DROP TABLE {staging}, {checked}")
-    except (DataError, IntegrityError) as exc:  # a value not read as a number or a time; a duplicate result
+    # A value not read as a number or a time, a duplicate result; COPY's errors come from psycopg itself.
+    except (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError) as exc:
         raise NotUsual from exc
     return rows
 
 
 def _copy(cursor: CursorWrapper, submission: Submission, staging: str, progress_key: str) -> tuple[list[str], int]:
-    """COPY the file into a table of text columns c0, c1, ... (one per header column); returns header and rows."""
+    """COPY the file into a table of text columns c0, c1, ... (one per header column), each row read as the
+    row-by-row path reads it: stripped, missing cells empty, cells beyond the header dropped, blank rows skipped.
+    Returns the header and the number of rows."""
     with submission.file.open("rb") as handle:
-        is_xlsx = handle.read(4) == XLSX_MAGIC
-        handle.seek(0)
-        if is_xlsx:
-            sheet = load_workbook(handle, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True)
-            header = [str(cell or "").strip() for cell in next(sheet, ())]
-        else:
-            header = [column.strip() for column in next(csv.reader([handle.readline().decode("utf-8-sig")]), [])]
-        names = [f"c{index}" for index in range(max(len(header), 1))]
-        cursor.execute(sql.STAGE.format(staging=staging, columns=", ".join(f"{name} text" for name in names)))
-        statement = f"COPY {staging} ({', '.join(names)}) FROM STDIN" + ("" if is_xlsx else " WITH (FORMAT csv)")
-        with cursor.cursor.copy(statement) as copy:
-            if is_xlsx:
-                for row in sheet:
-                    copy.write_row([None if cell is None else str(cell) for cell in row])
-            else:
-                _stream(handle, copy.write, progress_key)
-        return header, cursor.rowcount
-
-
-def _stream(handle: IO[bytes], write: Callable[[bytes], object], progress_key: str) -> None:
-    """Hand the file to COPY in blocks, telling the upload page roughly how many rows have been read."""
-    lines = reported = 0
-    while block := handle.read(BLOCK):
-        write(block)
-        lines += block.count(b"\n")
-        if lines - reported >= PROGRESS_ROWS:
-            cache.set(progress_key, lines, timeout=3600)
-            reported = lines
+        header, rows = read_file(handle)
+        width = max(len(header), 1)
+        names = ", ".join(f"c{index}" for index in range(width))
+        columns = ", ".join(f"c{index} text" for index in range(width))
+        cursor.execute(sql.STAGE.format(staging=staging, columns=columns))
+        count = 0
+        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for count, (_number, values) in enumerate(rows, start=1):
+                copy.write_row([value.strip() for value in (values + [""] * width)[:width]])
+                if count % PROGRESS_ROWS == 0:
+                    cache.set(progress_key, count, timeout=3600)
+        return header, count

@@ -187,7 +187,10 @@ def deposit_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     queryset = (
-        Enterprise.objects.restrict(request.user).select_related("region").annotate(deposit_count=Count("deposits"))
+        Enterprise.objects.restrict(request.user)
+        .select_related("region")
+        .annotate(deposit_count=Count("deposits"))
+        .order_by("name", "pk")  # Meta.ordering does not apply to a query with an aggregate
     )
     filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
     enterprises = filterset.qs if filterset.is_valid() else queryset.none()

@@ -13,6 +13,7 @@ switcher's form and htmx's headers carry one), and every answer, cached or not, 
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -64,7 +65,8 @@ CACHED_VIEWS: dict[str, CachedView] = {
 
 
 def _version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    # Started from the clock rather than from 1: a version key lost while entries survive must not meet them again.
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
 def invalidate() -> None:
@@ -73,8 +75,8 @@ def invalidate() -> None:
     def bump() -> None:
         try:
             cache.incr(VERSION_KEY)
-        except ValueError:  # the key expired or was evicted: any fresh version will do
-            cache.set(VERSION_KEY, 2, timeout=None)
+        except ValueError:  # the key was evicted: a fresh version from the clock
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
     transaction.on_commit(bump)
 

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from monitoring.signals import submission_evaluated
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
@@ -31,9 +32,15 @@ def on_public_row_changed(sender: Any, **kwargs: Any) -> None:
     stats_cache.invalidate()
 
 
+def on_migrated(sender: Any, **kwargs: Any) -> None:
+    """A deploy runs migrate: pages cached by the previous release (its templates, its static file names) go."""
+    stats_cache.invalidate()
+
+
 def connect() -> None:
     return_accepted.connect(on_return_accepted, dispatch_uid="reports.waste")
     submission_evaluated.connect(on_submission_evaluated, dispatch_uid="reports.monitoring")
     for model in PUBLIC_MODELS:
         for signal in (post_save, post_delete):
             signal.connect(on_public_row_changed, sender=model, dispatch_uid=f"reports.cache.{model._meta.label}")
+    post_migrate.connect(on_migrated, sender=apps.get_app_config("reports"), dispatch_uid="reports.cache.migrate")

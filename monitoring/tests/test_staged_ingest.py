@@ -138,3 +138,48 @@ def test_a_bad_file_is_still_reported_row_by_row(points, staff_a, enterprise_a):
     submission.refresh_from_db()
     assert submission.status == "failed"
     assert [(error["row"], error["field"]) for error in submission.errors] == [(4, "value")]
+
+
+def raw_submission(user, enterprise, text: str) -> Submission:
+    return Submission.objects.create(
+        enterprise=enterprise, submitted_by=user, channel="file", file=ContentFile(text.encode(), "r.csv")
+    )
+
+
+def ingested(submission: Submission) -> tuple[str, list[tuple]]:
+    services.ingest_file(submission.pk)
+    submission.refresh_from_db()
+    return submission.status, [result[:-1] for result in stored(submission)]  # alerts differ between the runs
+
+
+HEADER = ",".join(COLUMNS)
+AT = "2024-05-01T10:00:00+05:00"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP-MS,Lab", ""],  # a blank line at the end
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP-MS,Lab", "", f"GW-1,Cu,{AT},0.02,mg/l,single,,"],  # and in the middle
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily"],  # the optional columns left out
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP-MS,Lab,a note"],  # a cell beyond the header
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP-MS,Lab", "\\.", f"GW-1,Cu,{AT},0.02,mg/l,single,,"],  # COPY's end mark
+        [f'AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP "MS",Lab'],  # a quote inside an unquoted cell
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,  ICP-MS  , Lab "],  # spaces around the cells
+        [f" AIR-1 ,Cu,{AT}, 0.03 ,mg/m3,daily,ICP-MS,Lab"],
+        [f"AIR-1,Cu,{AT},0x1A,mg/m3,daily,ICP-MS,Lab"],  # PostgreSQL 16 reads hexadecimal numbers
+        [f"AIR-1,Cu,{AT},0.03,mg/m3,daily,ICP-MS,Lab\r", f"GW-1,Cu,{AT},0.02,mg/l,single,,"],  # mixed line ends
+        ["AIR-1,Cu,2024-05-01T10:00:00+16:00,0.03,mg/m3,daily,ICP-MS,Lab"],  # beyond PostgreSQL's offsets
+    ],
+)
+def test_a_file_is_read_alike_either_way(points, staff_a, enterprise_a, monkeypatch, lines):
+    text = "\n".join([HEADER, *lines])
+    fast = ingested(raw_submission(staff_a, enterprise_a, text))
+    Result.objects.update(alert=None)
+    Result.objects.all().delete()
+    Alert.objects.all().delete()
+
+    monkeypatch.setattr(connection, "vendor", "row-by-row")
+    slow = ingested(raw_submission(staff_a, enterprise_a, text))
+
+    assert fast == slow

@@ -4,6 +4,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,7 @@ from registry.models import Region
 from registry.reference import load_regions
 from registry.tests.factories import DepositFactory, EnterpriseFactory
 from reports.aggregates import recompute
-from reports.cache import CSRF_PLACEHOLDER
+from reports.cache import CSRF_PLACEHOLDER, VERSION_KEY
 from reports.models import WasteAggregate
 from reports.reference import load_published_statistics
 
@@ -126,6 +128,25 @@ def test_a_registry_change_shows_at_once(client, karaganda, django_capture_on_co
         DepositFactory(name="Fresh slag dump", operator=enterprise, region=karaganda, is_published=True)
     assert "Fresh slag dump" in client.get("/registry/deposits/").content.decode()
     assert "Fresh slag dump" in client.get("/statistics/regions/KZ-35/").content.decode()
+
+
+def test_a_deploy_drops_the_cached_pages(client, karaganda, django_capture_on_commit_callbacks):
+    """A new release's templates and static file names must not wait for the old pages to expire: migrate, which
+    every deploy runs, bumps the version."""
+    url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
+    assert client.get(url).json()["count"] == 0
+    add_held(karaganda, "55555555")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("migrate", verbosity=0)
+    assert client.get(url).json()["count"] > 0
+
+
+def test_a_lost_version_never_meets_the_pages_stored_before(client, karaganda):
+    url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
+    assert client.get(url).json()["count"] == 0
+    add_held(karaganda, "55555555")
+    cache.delete(VERSION_KEY)  # evicted, or Redis lost it, while the pages stayed
+    assert client.get(url).json()["count"] > 0
 
 
 def test_made_up_parameters_bypass_the_cache(client):
