@@ -98,6 +98,15 @@ SELECT DISTINCT point_id, pollutant_id, 'new', 1, FALSE, %(now)s, 0 FROM {checke
 ON CONFLICT DO NOTHING
 """
 
+# The open alerts the file's exceedances will join, held until the file is stored: an inspector closing one
+# meanwhile waits, rather than closing it under results it never saw.
+LOCK_ALERTS = """
+SELECT a.id FROM monitoring_alert a
+WHERE a.status IN ('new', 'acknowledged', 'investigating')
+  AND (a.point_id, a.pollutant_id) IN (SELECT point_id, pollutant_id FROM {checked} WHERE severity > 0)
+FOR SHARE
+"""
+
 STORE = """
 INSERT INTO monitoring_result (
     submission_id, point_id, pollutant_id, medium, sampled_at, sampled_on, averaging, value, below_detection, unit,

@@ -51,6 +51,7 @@ def ingest(submission: Submission, *, ruleset_id: int, progress_key: str) -> int
             if cursor.fetchone()[0]:
                 raise NotUsual
             cursor.execute(sql.OPEN_ALERTS.format(checked=checked), params)
+            cursor.execute(sql.LOCK_ALERTS.format(checked=checked))
             cursor.execute(sql.STORE.format(checked=checked), params)
             cursor.execute(f"DROP TABLE {staging}, {checked}")
     # A value not read as a number or a time, a duplicate result; COPY's errors come from psycopg itself.
