@@ -54,6 +54,7 @@ CACHED_VIEWS: dict[str, CachedView] = {
     "registry:deposit-detail": CachedView(frozenset({"year"}), headers=("HX-Request",)),
     "registry:enterprise-list": CachedView(frozenset({*EnterpriseFilterSet.base_filters, "page"})),
     "registry:enterprise-detail": CachedView(),
+    "monitoring:point-map": CachedView(),
     "reports:dashboard": CachedView(frozenset({"format"})),
     "reports:regional-table": CachedView(frozenset({"order", "format"})),
     "reports:region": CachedView(),

@@ -5,6 +5,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 
+from monitoring.models import MonitoringPoint
 from monitoring.signals import submission_evaluated
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
 from registry.signals import return_accepted
@@ -15,8 +16,8 @@ from reports.models import PublishedSeries, PublishedValue, YearReference
 # Rows shown on the cached public pages (reports.cache.CACHED_VIEWS) besides the aggregates, whose recompute
 # invalidates the cache itself. Every write to them goes through save() or delete(), in the services, the
 # reference loaders or the admin, so these signals see them all.
-PUBLIC_MODELS = (Region, Enterprise, Deposit, DepositSurvey, DepositComponent, PublishedSeries, PublishedValue,
-                 YearReference)  # fmt: skip
+PUBLIC_MODELS = (Region, Enterprise, Deposit, DepositSurvey, DepositComponent, MonitoringPoint, PublishedSeries,
+                 PublishedValue, YearReference)  # fmt: skip
 
 
 def on_return_accepted(sender: Any, *, year: int, region_id: int, **kwargs: Any) -> None:

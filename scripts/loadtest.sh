@@ -68,7 +68,8 @@ GUNICORN_PID=$!
 from registry.models import Deposit, Enterprise, Region
 from reports.models import WasteAggregate
 lines = ["home page /", "deposit-list page /registry/deposits/", "deposit-list page /registry/deposits/?region=KZ-35",
-         "enterprise-list page /registry/enterprises/", "statistics page /statistics/",
+         "enterprise-list page /registry/enterprises/", "points page /monitoring/points/",
+         "statistics page /statistics/",
          "regional-table page /statistics/regions/", "regional-table page /statistics/regions/?order=-2019"]
 lines += [f"deposit page /registry/deposits/{pk}/" for pk in Deposit.objects.filter(is_published=True)
           .order_by("pk").values_list("pk", flat=True)[:20]]

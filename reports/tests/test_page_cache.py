@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from monitoring.models import MonitoringPoint
 from portal.tests.factories import UserFactory
 from registry.models import Region
 from registry.reference import load_regions
@@ -50,6 +51,7 @@ def add_held(region, tonnes):
         "/registry/deposits/{deposit}/",
         "/registry/enterprises/",
         "/registry/enterprises/{enterprise}/",
+        "/monitoring/points/",
         "/statistics/",
         "/statistics/regions/?order=-2019",
         "/statistics/regions/KZ-35/",
@@ -128,6 +130,16 @@ def test_a_registry_change_shows_at_once(client, karaganda, django_capture_on_co
         DepositFactory(name="Fresh slag dump", operator=enterprise, region=karaganda, is_published=True)
     assert "Fresh slag dump" in client.get("/registry/deposits/").content.decode()
     assert "Fresh slag dump" in client.get("/statistics/regions/KZ-35/").content.decode()
+
+
+def test_a_new_monitoring_point_shows_at_once(client, karaganda, django_capture_on_commit_callbacks):
+    enterprise = EnterpriseFactory(region=karaganda)
+    assert "SLAG-AIR-7" not in client.get("/monitoring/points/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        MonitoringPoint.objects.create(
+            enterprise=enterprise, code="SLAG-AIR-7", medium="air", latitude=Decimal("46.8"), longitude=Decimal("75")
+        )
+    assert "SLAG-AIR-7" in client.get("/monitoring/points/").content.decode()
 
 
 def test_a_deploy_drops_the_cached_pages(client, karaganda, django_capture_on_commit_callbacks):
