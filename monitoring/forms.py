@@ -40,3 +40,5 @@ class AlertUpdateForm(forms.Form):
         label=_("Assign to"), queryset=User.objects.filter(role=User.Role.INSPECTOR, is_active=True), required=False
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    # How many results the page showed (the template writes the current count): none may arrive unseen.
+    seen_results = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)

@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from monitoring import sql, staging, tasks
 from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError, read_file
@@ -221,7 +222,12 @@ def evaluate_submission(submission_id: int) -> None:
 def _open_or_extend_alerts(submission_id: int) -> list[int]:
     exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
     # order_by(): without it, Result's default ordering would make DISTINCT keep one row per result.
-    pairs = exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct()
+    pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
+    # The open alerts these results join are held until commit: an inspector closing one waits, rather than
+    # closing it under results it never saw (or leaving them with no alert).
+    points, pollutants = {point for point, _ in pairs}, {pollutant for _, pollutant in pairs}
+    held = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in=points, pollutant_id__in=pollutants)
+    list(held.select_for_update(no_key=True).values_list("pk", flat=True))
     Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
     open_alert = (
         Alert.objects.filter(
@@ -326,8 +332,16 @@ def _check_may_work(actor: User, alert: Alert) -> None:
 
 @transaction.atomic
 def alert_update(
-    *, actor: User, alert: Alert, status: str | None = None, comment: str = "", assign_to: User | None = None
+    *,
+    actor: User,
+    alert: Alert,
+    status: str | None = None,
+    comment: str = "",
+    assign_to: User | None = None,
+    seen_results: int | None = None,
 ) -> Alert:
+    """`seen_results`: how many results the inspector saw; an alert is not closed over results they have not seen
+    (an evaluation holds the alerts it extends until it commits, so they are counted here)."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     _check_may_work(actor, alert)
     if status and status != alert.status:
@@ -336,6 +350,12 @@ def alert_update(
                 "old": alert.get_status_display(), "new": AlertStatus(status).label}})  # fmt: skip
         if status == AlertStatus.DISMISSED and not comment.strip():
             raise ValidationError({"comment": _("Give the reason for dismissing the alert.")})
+        closing = status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED)
+        if closing and seen_results is not None and (arrived := alert.results.count() - seen_results) > 0:
+            raise ValidationError({"status": ngettext(
+                "A new result arrived since the alert was shown: review it before closing the alert.",
+                "%(count)s new results arrived since the alert was shown: review them before closing the alert.",
+                arrived) % {"count": arrived}})  # fmt: skip
         alert.status = status
         if status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
             alert.closed_at = timezone.now()

@@ -100,6 +100,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"] or None,
                 comment=form.cleaned_data["comment"],
                 assign_to=form.cleaned_data["assigned_to"],
+                seen_results=form.cleaned_data["seen_results"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

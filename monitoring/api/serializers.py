@@ -111,6 +111,9 @@ class AlertUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     assigned_to = serializers.CharField(required=False, help_text="An inspector's username.")
+    seen_results = serializers.IntegerField(
+        required=False, min_value=0, help_text="How many results you saw: closing is refused if more arrived since."
+    )
 
 
 class PointSerializer(serializers.ModelSerializer):

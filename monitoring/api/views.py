@@ -84,8 +84,9 @@ class AlertViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         data = serializer.validated_data
         assignee = get_object_or_404(User, username=data["assigned_to"]) if data.get("assigned_to") else None
         services.alert_update(
-            actor=request.user, alert=alert, status=data.get("status"), comment=data["comment"], assign_to=assignee
-        )
+            actor=request.user, alert=alert, status=data.get("status"), comment=data["comment"], assign_to=assignee,
+            seen_results=data.get("seen_results"),
+        )  # fmt: skip
         return Response(s.AlertDetailSerializer(self.get_queryset().get(pk=alert.pk)).data)
 
 

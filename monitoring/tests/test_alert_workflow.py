@@ -166,3 +166,22 @@ def test_alerts_are_not_assigned_to_inspectors_who_cannot_see_them(alert, inspec
     assert "assigned_to" in response.json()
     alert.refresh_from_db()
     assert alert.assigned_to is None
+
+
+def test_an_alert_is_not_closed_over_results_the_inspector_has_not_seen(
+    alert, inspector, staff_a, enterprise_a, submit, update
+):
+    submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.04")])  # arrives while the inspector reads the alert
+
+    refused = update(inspector, alert, status="resolved", comment="Filter replaced", seen_results=1)
+    assert refused.status_code == 400
+    assert "new result arrived" in str(refused.json())
+    assert Alert.objects.get().status == "new"
+
+    assert update(inspector, alert, status="resolved", comment="Filter replaced", seen_results=2).status_code == 200
+    assert Alert.objects.get().status == "resolved"
+
+
+def test_the_alert_page_says_how_many_results_it_showed(alert, inspector, web):
+    page = web(inspector).get(f"/monitoring/alerts/{alert.pk}/").content.decode()
+    assert '<input type="hidden" name="seen_results" value="1">' in page
