@@ -77,3 +77,14 @@ def celery_worker(transactional_db: None) -> Iterator[Worker]:
         if worker.process.poll() is None:
             worker.process.terminate()
             worker.process.wait(timeout=20)
+        # PostgreSQL ends the worker's session a moment after the process: wait, or dropping the test database
+        # at the end of the run finds it still in use.
+        wait_for(lambda: not _other_sessions(), timeout=10)
+
+
+def _other_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
