@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections
+from django.test import Client
 from rest_framework.test import APIClient
 
 from portal.celery import app as celery_app
@@ -116,6 +117,19 @@ def client_for():
         client = APIClient()
         if user is not None:
             client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def web():
+    """A browser session (Django's test client) logged in as `user`; anonymous for None."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
         return client
 
     return make

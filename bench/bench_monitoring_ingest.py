@@ -25,7 +25,7 @@ from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 
 from monitoring import services
-from monitoring.models import Medium, MonitoringPoint, Result, Submission
+from monitoring.models import Medium, MonitoringPoint, Pollutant, Result, Submission
 from monitoring.reference import load_monitoring_reference
 from portal.models import User
 from registry.models import Enterprise, Membership, Region
@@ -106,8 +106,6 @@ def _copy_rate(path: str) -> float:
 
 def _bulk_create_rate(user: User, enterprise: Enterprise, path: str) -> float:
     points = dict(MonitoringPoint.objects.filter(enterprise=enterprise).values_list("code", "pk"))
-    from monitoring.models import Pollutant
-
     pollutants = dict(Pollutant.objects.values_list("code", "pk"))
     submission = Submission.objects.create(enterprise=enterprise, submitted_by=user, channel="api")
     started = time.perf_counter()

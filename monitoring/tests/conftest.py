@@ -3,7 +3,6 @@ and let the evaluation run. No broker is set, so Celery runs tasks eagerly; serv
 transaction.on_commit, which django_capture_on_commit_callbacks(execute=True) stands in for."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from monitoring import services
@@ -87,16 +86,3 @@ def post_results(client_for, django_capture_on_commit_callbacks):
             return client_for(user).post(SUBMISSIONS, {"enterprise": enterprise.bin, "results": rows}, format="json")
 
     return do
-
-
-@pytest.fixture
-def web():
-    """A browser session for `user`; anonymous for None."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make

@@ -8,7 +8,6 @@ import csv
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from registry.reference import DATA_DIR
@@ -57,19 +56,6 @@ def enqueued(monkeypatch):
     calls = []
     monkeypatch.setattr(tasks.notify_return_event, "delay", lambda *args, **kwargs: calls.append(args))
     return calls
-
-
-@pytest.fixture
-def web():
-    """A browser session for `user`; anonymous for None."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture
