@@ -42,10 +42,9 @@ loadtest: setup
 	scripts/with_services.sh scripts/loadtest.sh
 
 
+## Lint: ruff, types (mypy with the Django and DRF stubs), migrations, import layering (also part of `make test`).
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(MANAGE) makemigrations --check --dry-run
+	scripts/lint.sh
 
 ## Recompile translations after editing locale/*/LC_MESSAGES/django.po.
 messages: setup

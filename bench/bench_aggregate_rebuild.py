@@ -9,7 +9,8 @@ from django.db import connection
 
 from monitoring.models import MonitoringPoint, Pollutant, Submission
 from monitoring.reference import load_monitoring_reference
-from registry.reference import load_regions, load_waste_codes
+from registry.reference import load_regions
+from registry.returns.reference import load_waste_codes
 from registry.tests.factories import EnterpriseFactory, MembershipFactory
 from reports.aggregates import rebuild_all
 
@@ -35,8 +36,8 @@ def _fill() -> None:
     load_regions()
     load_waste_codes()
     load_monitoring_reference()
-    enterprises = [EnterpriseFactory() for _ in range(20)]
-    staff = MembershipFactory(enterprise=enterprises[0]).user
+    enterprises = [EnterpriseFactory.create() for _ in range(20)]
+    staff = MembershipFactory.create(enterprise=enterprises[0]).user
     MonitoringPoint.objects.bulk_create(
         MonitoringPoint(enterprise=enterprises[n % 20], code=f"P{n}", medium="air", latitude="46.8", longitude="75")
         for n in range(POINTS)

@@ -62,7 +62,7 @@ def test_commit_to_alert_latency(celery_worker):
         services._ingest(submission, enumerate(_rows(n), start=1))
         Submission.objects.filter(pk=submission.pk).update(rows_total=2, rows_done=2)
         started = time.perf_counter()
-        services.evaluate_submission(submission.pk)
+        services.submission_evaluate(submission_id=submission.pk)
         in_process.append(time.perf_counter() - started)
 
     p50, p95 = _percentile(latencies, 0.5), _percentile(latencies, 0.95)

@@ -167,7 +167,7 @@ def _copy_into_floor(cursor: CursorWrapper, rows: io.BytesIO) -> float:
 def _ingest_in_child(submission_id: int, queue: multiprocessing.Queue) -> None:
     connections.close_all()
     started = time.perf_counter()
-    services.ingest_file(submission_id)
+    services.submission_ingest_file(submission_id=submission_id)
     elapsed = time.perf_counter() - started
     queue.put((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 

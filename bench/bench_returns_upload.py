@@ -15,11 +15,12 @@ from openpyxl import Workbook
 
 from portal.models import User
 from portal.uploads import read_table
-from registry.models import Deposit, Enterprise, Membership, Region, WasteCode
-from registry.reference import load_regions, load_waste_codes
+from registry.models import Deposit, Enterprise, Membership, Region
+from registry.reference import load_regions
 from registry.returns import services
 from registry.returns.checks import INPUT_FIELDS
-from registry.returns.models import ReturnLine, ReturnVersion, WasteReturn
+from registry.returns.models import ReturnLine, ReturnVersion, WasteCode, WasteReturn
+from registry.returns.reference import load_waste_codes
 from registry.validators import bin_check_digit
 
 LINES = 10_000
@@ -52,7 +53,7 @@ def filer(db):
 def _rows(enterprise: Enterprise) -> list[list[object]]:
     codes = list(WasteCode.objects.values_list("code", "hazardous"))
     deposits = list(Deposit.objects.filter(operator=enterprise).values_list("pk", flat=True))
-    rows = []
+    rows: list[list[object]] = []
     for (code, hazardous), deposit in itertools.islice(itertools.product(codes, deposits), LINES):
         opening, generated, recycled = 1000 + len(rows), 250.5, 40.25
         closing = Decimal(str(opening)) + Decimal("250.5") - Decimal("40.25")

@@ -14,7 +14,8 @@ from registry.models import Deposit, Enterprise
 
 ALMATY = datetime.timezone(datetime.timedelta(hours=5))
 # (code, medium, offset in degrees, distance m, pollutant -> (unit, averaging, typical value, spread))
-POINTS = [
+Series = dict[str, tuple[str, str, float, float]]
+POINTS: list[tuple[str, Medium, tuple[float, float], int, Series]] = [
     (
         "AIR-1",
         Medium.AIR,

@@ -1,17 +1,22 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import AlertStatus, Averaging
 from portal.models import User
+from portal.permissions import Action, AnyUser
 from registry.models import Enterprise
 
 
 class EnterpriseChoiceForm(forms.Form):
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "change")
+        enterprise = self.fields["enterprise"]
+        assert isinstance(enterprise, forms.ModelChoiceField)  # declared above
+        enterprise.queryset = Enterprise.objects.restrict(user, Action.SUBMIT)
 
 
 class UploadForm(EnterpriseChoiceForm):

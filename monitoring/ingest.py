@@ -149,9 +149,9 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
     if sampled_at is None:
         message = _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-01T10:00:00+05:00).")
         errors.append(RowError(number, "sampled_at", message % {"value": text["sampled_at"]}))
-    elif timezone.is_naive(sampled_at):
+    elif (offset := sampled_at.utcoffset()) is None:  # a naive time
         errors.append(RowError(number, "sampled_at", _("give the time zone, e.g. +05:00.")))
-    elif abs(sampled_at.utcoffset()) >= MAX_OFFSET:
+    elif abs(offset) >= MAX_OFFSET:
         errors.append(RowError(number, "sampled_at", _("a time zone offset is less than 16 hours.")))
     elif sampled_at > catalogue.now:
         errors.append(RowError(number, "sampled_at", _("the sampling time is in the future.")))
@@ -164,6 +164,9 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
         )
     if errors:
         return None, errors
+    # Each of these missing is an error above.
+    assert point is not None and pollutant is not None and factor is not None
+    assert value is not None and sampled_at is not None
     row = Row(
         point_id=point[0], pollutant_id=pollutant, medium=point[1], sampled_at=sampled_at,
         sampled_on=sampled_at.astimezone(catalogue.local_zone).date(), averaging=text["averaging"],
@@ -187,7 +190,7 @@ class Checker:
         if row is not None and row.key in self.first_row:
             message = _("the same result as row %(first)s.") % {"first": self.first_row[row.key]}
             row, errors = None, [RowError(number, "sampled_at", message)]
-        if errors:
+        if row is None:  # a row comes without errors, or errors without a row
             self._add(errors)
             return None
         self.first_row[row.key] = number

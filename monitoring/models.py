@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import AuditedModel, AuditedQuerySet
+from portal.leases import LeasedWork
+from portal.permissions import PublicQuerySet
 from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet, PublishedOrScopedQuerySet
 
 
@@ -39,7 +42,7 @@ class Severity(models.IntegerChoices):
     EXTREME = 3, _("extreme")
 
 
-SEVERITY_NAMES = {
+SEVERITY_NAMES: dict[int, str] = {
     Severity.NONE: "none",
     Severity.EXCEEDANCE: "exceedance",
     Severity.HIGH: "high",
@@ -47,15 +50,22 @@ SEVERITY_NAMES = {
 }
 
 
-class Unit(models.Model):
+class ReferenceQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    """Reference data: everyone reads it, administrators change it, every change is recorded."""
+
+
+class Unit(AuditedModel):
     """A unit a result or norm may be given in, for one medium, with its factor to the medium's base unit."""
 
     code = models.CharField(_("unit"), max_length=10)
     medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
     factor = models.DecimalField(_("factor to the base unit"), max_digits=20, decimal_places=10)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["medium", "code"]
+        verbose_name = _("unit")
         constraints = [
             models.UniqueConstraint(fields=["code", "medium"], name="unit_code_medium_unique"),
             models.CheckConstraint(condition=Q(factor__gt=0), name="unit_factor_positive"),
@@ -65,7 +75,7 @@ class Unit(models.Model):
         return f"{self.code} ({self.medium})"
 
 
-class Pollutant(models.Model):
+class Pollutant(AuditedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
@@ -77,8 +87,11 @@ class Pollutant(models.Model):
     # Copper, iron and manganese compounds, oil products and phenols have their own tiers in water.
     water_special = models.BooleanField(_("special tiers in water"), default=False)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
+        verbose_name = _("pollutant")
 
     def __str__(self) -> str:
         return self.code
@@ -89,10 +102,12 @@ class Pollutant(models.Model):
         return {"kk": self.name_kk, "ru": self.name_ru}.get(language) or self.name_en
 
 
-class MpcNorm(models.Model):
+class MpcNorm(AuditedModel):
     """A maximum permissible concentration, valid for a period."""
 
-    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="norms")
+    pollutant = models.ForeignKey(
+        Pollutant, on_delete=models.PROTECT, related_name="norms", verbose_name=_("pollutant")
+    )
     medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
     averaging = models.CharField(_("averaging period"), max_length=10, choices=Averaging.choices)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=10)
@@ -101,6 +116,8 @@ class MpcNorm(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["pollutant", "medium", "averaging", "valid_from"]
@@ -116,32 +133,46 @@ class MpcNorm(models.Model):
         return f"{self.pollutant} {self.medium} {self.averaging}: {self.value} {self.unit}"
 
 
-class SeverityRuleSet(models.Model):
+class SeverityRuleSet(AuditedModel):
     """A version of the rules that turn a ratio into a severity. Results record the version that classified them."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     note = models.TextField(_("note"), blank=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-version"]
+        verbose_name = _("severity rule set")
 
     def __str__(self) -> str:
         return f"v{self.version}"
 
 
-class SeverityRule(models.Model):
+class SeverityRule(AuditedModel):
     """Multiples of the MPC at which a result is "high" and "extreme" pollution.
 
     The most specific rule wins: a pollutant's own, then water's special group, then a hazard class, then the medium.
     """
 
-    ruleset = models.ForeignKey(SeverityRuleSet, on_delete=models.CASCADE, related_name="rules")
+    audit_parent = "ruleset"
+
+    ruleset = models.ForeignKey(
+        SeverityRuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name=_("severity rule set")
+    )
     medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
-    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, null=True, blank=True)
+    pollutant = models.ForeignKey(
+        Pollutant, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("pollutant")
+    )
     hazard_classes = models.CharField(_("hazard classes"), max_length=10, blank=True, help_text=_("e.g. “1,2”"))
     water_special = models.BooleanField(_("for water's special group"), default=False)
     high_multiple = models.DecimalField(_("high pollution at a multiple of the MPC"), max_digits=8, decimal_places=2)
@@ -149,7 +180,10 @@ class SeverityRule(models.Model):
         _("extremely high pollution at a multiple of the MPC"), max_digits=8, decimal_places=2
     )
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("severity rule")
         constraints = [
             models.CheckConstraint(
                 condition=Q(high_multiple__gt=1, extreme_multiple__gte=models.F("high_multiple")),
@@ -179,18 +213,24 @@ class SeverityThreshold(models.Model):
         return f"{self.ruleset} {self.pollutant_id} {self.medium}: {self.high}/{self.extreme}"
 
 
-class PointQuerySet(PublishedOrScopedQuerySet):
-    owner_field = "enterprise_id"
+class PointQuerySet(AuditedQuerySet, PublishedOrScopedQuerySet):  # type: ignore[override]
+    enterprise_field = "enterprise_id"
     region_field = "enterprise__region_id"
 
 
-class MonitoringPoint(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="monitoring_points")
+class MonitoringPoint(AuditedModel):
+    audit_parent = "enterprise"
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="monitoring_points", verbose_name=_("enterprise")
+    )
     code = models.CharField(_("code"), max_length=40)
     medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
-    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    deposit = models.ForeignKey(
+        Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("deposit")
+    )
     distance_m = models.PositiveIntegerField(_("distance to the deposit, m"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
@@ -199,10 +239,15 @@ class MonitoringPoint(models.Model):
 
     class Meta:
         ordering = ["enterprise", "code"]
+        verbose_name = _("monitoring point")
         constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="point_code_unique_per_enterprise")]
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_medium_display()})"
+
+
+# Why a submission failed (portal.leases keeps the error as a code and its parameters).
+ROWS_INVALID, NO_RULESET = "rows_invalid", "no_ruleset"
 
 
 class SubmissionStatus(models.TextChoices):
@@ -212,8 +257,24 @@ class SubmissionStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class Submission(models.Model):
-    """A batch of results of one enterprise, by API, file or form."""
+class Submission(LeasedWork):
+    """A batch of results of one enterprise, by API, file or form. A worker reads a file and evaluates the results
+    under a lease on the row (portal.leases)."""
+
+    lease_queued, lease_running = SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING
+    lease_done, lease_failed = SubmissionStatus.PROCESSED, SubmissionStatus.FAILED
+    lease_asked_at = "received_at"
+    lease_errors = {
+        ROWS_INVALID: ngettext_lazy(
+            "Nothing was saved: %(count)s row has errors. Correct it and upload the file again.",
+            "Nothing was saved: %(count)s rows have errors. Correct them and upload the file again.",
+            "count",
+        ),
+        NO_RULESET: _(
+            "The results are saved but cannot be classified: no severity rule set is defined. An administrator "
+            "adds one, then retries this submission."
+        ),
+    }
 
     class Channel(models.TextChoices):
         API = "api", "API"
@@ -243,7 +304,8 @@ class Submission(models.Model):
 
 
 class ResultQuerySet(EnterpriseScopedQuerySet):
-    enterprise_path = "point__enterprise"
+    enterprise_field = "point__enterprise_id"
+    region_field = "point__enterprise__region_id"
 
 
 class Result(models.Model):
@@ -310,30 +372,43 @@ class AlertStatus(models.TextChoices):
 OPEN_ALERT = [AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING]
 
 
-class AlertQuerySet(EnterpriseScopedQuerySet):
-    enterprise_path = "point__enterprise"
+class AlertQuerySet(AuditedQuerySet, EnterpriseScopedQuerySet):  # type: ignore[override]
+    enterprise_field = "point__enterprise_id"
+    region_field = "point__enterprise__region_id"
 
 
-class Alert(models.Model):
+class Alert(AuditedModel):
     """One open alert per point and pollutant, gathering its exceeding results."""
 
-    point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="alerts")
-    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+")
+    # Its workflow (status, assignee) and what it says (severity, persistence) are audited; the running totals of
+    # its results are not.
+    audit_exclude = ("last_sampled_at", "result_count")
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("monitoring point")
+    )
+    pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+", verbose_name=_("pollutant"))
     status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.NEW)
-    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.EXCEEDANCE)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.EXCEEDANCE)
     persistent = models.BooleanField(_("persistent exceedance"), default=False)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     last_sampled_at = models.DateTimeField(_("latest exceeding sample"), null=True)
     result_count = models.PositiveIntegerField(_("exceeding results"), default=0)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-severity", "-last_sampled_at"]
+        verbose_name = _("alert")
         constraints = [
             models.UniqueConstraint(
                 fields=["point", "pollutant"],
@@ -360,22 +435,3 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} {self.status or 'comment'}"
-
-
-class Notification(models.Model):
-    """One message about one alert to one inspector. The sender claims a row with a conditional UPDATE
-    before sending, so a message goes out once even if tasks run twice."""
-
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="notification_once")]
-
-    def __str__(self) -> str:
-        return f"{self.alert} -> {self.recipient}"

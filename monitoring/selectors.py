@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from monitoring.models import OPEN_ALERT, Alert, MonitoringPoint, Pollutant, Result, Severity, Submission
 from monitoring.services import progress_key
-from portal.models import AnyUser
+from portal.permissions import Action, AnyUser
 
 
 def submission_counts(submission: Submission) -> dict[str, int]:
@@ -28,7 +28,7 @@ def submission_counts(submission: Submission) -> dict[str, int]:
 
 def exceedances(*, user: AnyUser) -> QuerySet[Result]:
     return (
-        Result.objects.restrict(user)
+        Result.objects.restrict(user, Action.VIEW)
         .filter(severity__gt=Severity.NONE)
         .select_related("point", "pollutant", "norm")
         .order_by("-sampled_at", "-pk")
@@ -36,7 +36,9 @@ def exceedances(*, user: AnyUser) -> QuerySet[Result]:
 
 
 def alerts(*, user: AnyUser) -> QuerySet[Alert]:
-    return Alert.objects.restrict(user).select_related("point__enterprise__region", "pollutant", "assigned_to")
+    return Alert.objects.restrict(user, Action.VIEW).select_related(
+        "point__enterprise__region", "pollutant", "assigned_to"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,15 +57,16 @@ def status_matrix(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> Matrix
 
     Points may be public; their results and alerts are only for those who may see the enterprise's submissions.
     """
-    points = list(points.order_by("code"))
+    point_list = list(points.order_by("code"))
     summary = (
-        Result.objects.restrict(user)
-        .filter(point__in=points)
+        Result.objects.restrict(user, Action.VIEW)
+        .filter(point__in=point_list)
         .values("point_id", "pollutant_id")
         .annotate(count=Count("pk"), worst=Max("severity"))
     )
     open_alerts = {
-        (a.point_id, a.pollutant_id): a for a in Alert.objects.filter(point__in=points, status__in=OPEN_ALERT)
+        (a.point_id, a.pollutant_id): a
+        for a in Alert.objects.restrict(user, Action.VIEW).filter(point__in=point_list, status__in=OPEN_ALERT)
     }
     cells = {}
     for row in summary:
@@ -73,12 +76,12 @@ def status_matrix(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> Matrix
         worst = max(row["worst"], alert.severity if alert else 0)
         cells[key] = MatrixCell(status, worst, row["count"], alert.pk if alert else None)
     pollutants = list(Pollutant.objects.filter(pk__in={key[1] for key in cells}).order_by("code"))
-    return pollutants, points, cells
+    return pollutants, point_list, cells
 
 
 def series(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> list[dict[str, Any]]:
     """The results of a point and pollutant that the user may see, for the chart with the MPC line."""
-    rows = Result.objects.restrict(user).filter(point=point, pollutant=pollutant).order_by("sampled_at")
+    rows = Result.objects.restrict(user, Action.VIEW).filter(point=point, pollutant=pollutant).order_by("sampled_at")
     return [
         {
             "t": row["sampled_at"].isoformat(),

@@ -1,41 +1,42 @@
 """Writes of monitoring: points, submissions (API, form, file), their evaluation, and the alert workflow."""
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from monitoring import sql, staging, tasks
+from monitoring import sql, staging
 from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError, read_file
 from monitoring.models import (
+    NO_RULESET,
     OPEN_ALERT,
+    ROWS_INVALID,
     Alert,
     AlertEvent,
     AlertStatus,
     MonitoringPoint,
-    Notification,
     Result,
     Severity,
     Submission,
-    SubmissionStatus,
 )
 from monitoring.reference import current_ruleset
 from monitoring.signals import submission_evaluated
-from portal.models import User
-from portal.tasks import enqueue_on_commit
+from portal import audit, leases, outbox
+from portal.models import Channel, User
+from portal.permissions import Action, AnyUser, can, require
+from portal.tasks import enqueue
 from portal.uploads import check_upload
 from registry.models import Enterprise
 
@@ -56,9 +57,13 @@ class RowsInvalid(ValidationError):
         super().__init__([str(error) for error in errors])
 
 
-def _check_may_submit(actor: User, enterprise: Enterprise) -> None:
-    if not Enterprise.objects.restrict(actor, "change").filter(pk=enterprise.pk).exists():
-        raise PermissionDenied(_("You may not submit results for %(enterprise)s.") % {"enterprise": enterprise})
+def _check_may_submit(actor: AnyUser, enterprise: Enterprise) -> User:
+    return require(
+        actor,
+        Action.SUBMIT,
+        enterprise,
+        _("You may not submit results for %(enterprise)s.") % {"enterprise": enterprise},
+    )
 
 
 # Storing rows: PostgreSQL's COPY where available, bulk_create otherwise (the embedded SQLite default).
@@ -82,8 +87,13 @@ def _store(submission_id: int, rows: list[Row]) -> None:
         Result.objects.bulk_create([Result(**dict(zip(RESULT_COLUMNS, value, strict=True))) for value in values])
 
 
-def _ingest(submission: Submission, raw_rows: Iterable[tuple[int, Mapping[str, Any]]], progress: bool = False) -> int:
-    """Check and store rows in chunks; raises RowsInvalid (the caller's transaction then saves nothing)."""
+def _ingest(
+    submission: Submission,
+    raw_rows: Iterable[tuple[int, Mapping[str, Any]]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Check and store rows in chunks, telling `progress` the rows read after each; raises RowsInvalid (the caller's
+    transaction then saves nothing)."""
     checker = Checker(Catalogue(submission.enterprise))
     chunk: list[Row] = []
     stored = 0
@@ -97,7 +107,7 @@ def _ingest(submission: Submission, raw_rows: Iterable[tuple[int, Mapping[str, A
             stored += _flush(submission, checker, chunk)
             chunk = []
             if progress:
-                cache.set(progress_key(submission.pk), number, timeout=3600)
+                progress(number)
     stored += _flush(submission, checker, chunk)
     if checker.errors:
         raise RowsInvalid(checker.errors, checker.error_count)
@@ -120,27 +130,27 @@ def progress_key(submission_id: int) -> str:
 
 @transaction.atomic
 def submission_create(
-    *, actor: User, enterprise: Enterprise, rows: list[Mapping[str, Any]], channel: str = Submission.Channel.API
+    *, actor: AnyUser, enterprise: Enterprise, rows: Sequence[Mapping[str, Any]], channel: str = Submission.Channel.API
 ) -> Submission:
     """Results from the API or the form: checked now, saved together, evaluated in the background."""
-    _check_may_submit(actor, enterprise)
-    submission = Submission.objects.create(enterprise=enterprise, submitted_by=actor, channel=channel)
+    submitter = _check_may_submit(actor, enterprise)
+    submission = Submission.objects.create(enterprise=enterprise, submitted_by=submitter, channel=channel)
     stored = _ingest(submission, enumerate(rows, start=1))
     submission.rows_total = submission.rows_done = stored
     submission.save(update_fields=["rows_total", "rows_done"])
-    enqueue_on_commit(tasks.evaluate_submission, submission.pk)
+    enqueue("monitoring.tasks.evaluate_submission", submission.pk)
     return submission
 
 
-def submission_from_file(*, actor: User, enterprise: Enterprise, upload: UploadedFile) -> Submission:
+def submission_from_file(*, actor: AnyUser, enterprise: Enterprise, upload: UploadedFile) -> Submission:
     """A file is kept and read by a worker (large files take a while); the page follows its progress."""
-    _check_may_submit(actor, enterprise)
+    submitter = _check_may_submit(actor, enterprise)
     check_upload(upload)
     with transaction.atomic():
         submission = Submission.objects.create(
-            enterprise=enterprise, submitted_by=actor, channel=Submission.Channel.FILE, file=upload
+            enterprise=enterprise, submitted_by=submitter, channel=Submission.Channel.FILE, file=upload
         )
-        enqueue_on_commit(tasks.ingest_file, submission.pk)
+        enqueue("monitoring.tasks.ingest_file", submission.pk)
     return submission
 
 
@@ -155,59 +165,82 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
             yield number, dict(zip(header, values, strict=False))
 
 
-def _ingest_staged(submission: Submission) -> int:
+def _ingest_staged(submission: Submission, ruleset_id: int, progress: Callable[[int], None]) -> int:
     """The fast path of a good file on PostgreSQL, stored evaluated; 0 when the file needs reading row by row."""
     if connection.vendor != "postgresql":
         return 0
     try:
-        return staging.ingest(submission, ruleset_id=current_ruleset().pk, progress_key=progress_key(submission.pk))
+        return staging.ingest(submission, ruleset_id=ruleset_id, progress=progress)
     except staging.NotUsual:
         return 0
 
 
-def ingest_file(submission_id: int) -> None:
-    """Read, check and store a submitted file; then evaluate. Safe to run again."""
-    claimed = Submission.objects.filter(pk=submission_id, status=SubmissionStatus.RECEIVED, rows_done=0).update(
-        status=SubmissionStatus.PROCESSING
-    )
-    submission = Submission.objects.select_related("enterprise").get(pk=submission_id)
-    if not claimed and submission.rows_done:
-        evaluate_submission(submission_id)
+def submission_ingest_file(*, submission_id: int) -> None:
+    """Task ingest_file: read, check and store a submitted file, then evaluate it (`_process`)."""
+    _process(submission_id)
+
+
+def submission_evaluate(*, submission_id: int) -> None:
+    """Task evaluate_submission: evaluate the results of a submission (`_process`)."""
+    _process(submission_id)
+
+
+def _process(submission_id: int) -> None:
+    """Whichever task runs, under a lease on the submission (portal.leases): a file not read yet is read, then the
+    results are evaluated. Safe to run again: a finished submission, or one that another worker holds, is left
+    alone; after TASK_MAX_ATTEMPTS failed or interrupted attempts it is failed with its error."""
+    lease = leases.claim(Submission, submission_id)
+    if lease is None:
         return
+    with lease.held():
+        ruleset = current_ruleset()
+        if ruleset is None:  # no attempt can classify anything until an administrator adds rules
+            raise leases.Failed(NO_RULESET)
+        submission = Submission.objects.select_related("enterprise").get(pk=submission_id)
+        if submission.file and not submission.rows_done:
+            _read_file(submission, lease, ruleset.pk)
+        _evaluate(submission_id, lease, ruleset.pk)
+
+
+def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> None:
+    """Store the file's rows in one transaction, renewing the lease as the rows go."""
+
+    def progress(rows: int) -> None:
+        cache.set(progress_key(submission.pk), rows, timeout=3600)
+        lease.renew()
+
     try:
         with transaction.atomic():
-            stored = _ingest_staged(submission) or _ingest(submission, _file_rows(submission), progress=True)
-            Submission.objects.filter(pk=submission_id).update(rows_total=stored, rows_done=stored)
+            rows = _file_rows(submission)
+            stored = _ingest_staged(submission, ruleset_id, progress) or _ingest(submission, rows, progress)
+            # Saved only while the lease holds, or the whole read rolls back: a file is never stored twice.
+            lease.update(rows_total=stored, rows_done=stored)
     except RowsInvalid as exc:
         errors = [error.as_dict() for error in exc.errors]
-        Submission.objects.filter(pk=submission_id).update(status=SubmissionStatus.FAILED, errors=errors)
-        return
+        raise leases.Failed(ROWS_INVALID, {"count": exc.total}, errors=errors) from exc
     finally:
-        cache.delete(progress_key(submission_id))
-    evaluate_submission(submission_id)
+        cache.delete(progress_key(submission.pk))
 
 
 # Evaluation: set-based, in the database (the SQL is in monitoring.sql).
 
 
-def evaluate_submission(submission_id: int) -> None:
+def _evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
     """Norm, ratio and severity for every result; alerts opened or extended; inspectors notified once.
 
-    One transaction: a worker killed half-way leaves nothing behind, and a second run changes nothing.
+    One transaction, which holds the submission's row until it commits: a worker killed half-way leaves nothing
+    behind, and a second run changes nothing.
     """
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
-        if submission.status == SubmissionStatus.PROCESSED or not submission.rows_done:
-            return
+        if not list(lease.rows().select_for_update().values_list("pk", flat=True)):
+            raise leases.LeaseLost
         with connection.cursor() as cursor:
-            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": current_ruleset().pk})
+            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": ruleset_id})
         # What had no norm is evaluated too: counted as such, never dropped.
         Result.objects.filter(submission_id=submission_id, evaluated=False).update(evaluated=True)
         alert_ids = _open_or_extend_alerts(submission_id)
         _notify_once(alert_ids)
-        submission.status, submission.evaluated_at = SubmissionStatus.PROCESSED, timezone.now()
-        submission.save(update_fields=["status", "evaluated_at"])
-        enqueue_on_commit(tasks.send_notifications)
+        lease.finish(evaluated_at=timezone.now())
         periods = sorted(
             Result.objects.filter(submission_id=submission_id)
             .order_by()
@@ -220,39 +253,48 @@ def evaluate_submission(submission_id: int) -> None:
 
 
 def _open_or_extend_alerts(submission_id: int) -> list[int]:
-    exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
-    # order_by(): without it, Result's default ordering would make DISTINCT keep one row per result.
-    pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
-    # The open alerts these results join are held until commit: an inspector closing one waits, rather than
-    # closing it under results it never saw (or leaving them with no alert).
-    points, pollutants = {point for point, _ in pairs}, {pollutant for _, pollutant in pairs}
-    held = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in=points, pollutant_id__in=pollutants)
-    list(held.select_for_update(no_key=True).values_list("pk", flat=True))
-    Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
-    open_alert = (
-        Alert.objects.filter(
-            point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
-        )
-        .order_by()
-        .values("pk")[:1]
-    )
-    exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
-    alert_ids = list(exceeding.order_by().values_list("alert_id", flat=True).distinct())
-    # Compliant results count too: they can end a persistent exceedance of an alert still open.
+    # The point and pollutant of every result: compliant results count too, they can end a persistent exceedance
+    # of an alert still open. order_by(): without it, Result's default ordering would make DISTINCT keep one row
+    # per result.
     series = set(
         Result.objects.filter(submission_id=submission_id).order_by().values_list("point_id", "pollutant_id").distinct()
     )
-    candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
-    open_ids = [pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.ALERT_TOTALS, {"submission": submission_id})
-    for alert in Alert.objects.filter(pk__in={*alert_ids, *open_ids}):
-        Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
+    # Alerts are opened and updated here in bulk and by SQL: the audit trail compares them before and after.
+    series_alerts = Alert.objects.filter(
+        point_id__in={point for point, _ in series}, pollutant_id__in={pollutant for _, pollutant in series}
+    )
+    with audit.track(series_alerts):
+        exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
+        pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
+        # The open alerts these results join are held until commit: an inspector closing one waits, rather than
+        # closing it under results it never saw (or leaving them with no alert).
+        points, pollutants = {point for point, _ in pairs}, {pollutant for _, pollutant in pairs}
+        held = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in=points, pollutant_id__in=pollutants)
+        list(held.select_for_update(no_key=True).values_list("pk", flat=True))
+        Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
+        open_alert = (
+            Alert.objects.filter(
+                point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
+            )
+            .order_by()
+            .values("pk")[:1]
+        )
+        exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
+        alert_ids = list(exceeding.order_by().values_list("alert_id", flat=True).distinct())
+        candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
+        open_ids = [
+            pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql.ALERT_TOTALS, {"submission": submission_id})
+        for alert in Alert.objects.filter(pk__in={*alert_ids, *open_ids}):
+            Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
     return alert_ids
 
 
 def _is_persistent(alert: Alert) -> bool:
     """The configurable rule for chronic exceedance: at least SHARE of the results of the last MONTHS exceed."""
+    assert alert.last_sampled_at is not None  # every alert evaluated has results: ALERT_TOTALS has just set it
     since = alert.last_sampled_at - timedelta(days=30.44 * settings.MONITORING_PERSISTENT_MONTHS)
     window = Result.objects.filter(
         point_id=alert.point_id, pollutant_id=alert.pollutant_id, sampled_at__gt=since, norm__isnull=False
@@ -261,61 +303,64 @@ def _is_persistent(alert: Alert) -> bool:
 
 
 def _notify_once(alert_ids: list[int]) -> None:
-    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("point__enterprise")
-    inspectors = {}
-    notifications = []
+    """Tell the inspectors of the region of each alert, by e-mail and on the site (the alert list's "New for
+    you"), through the outbox: once per alert and inspector, however often the evaluation runs."""
+    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("point__enterprise", "pollutant")
+    inspectors: dict[int, list[User]] = {}
     for alert in alerts:
         region_id = alert.point.enterprise.region_id
         if region_id not in inspectors:
             inspectors[region_id] = list(
-                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).values_list(
-                    "pk", flat=True
-                )
+                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).order_by("pk")
             )
-        notifications += [Notification(alert=alert, recipient_id=user_id) for user_id in inspectors[region_id]]
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        outbox.post(
+            key=alert_message_key(alert.pk),
+            code="monitoring.alert",
+            params={
+                "pollutant": alert.pollutant.code,
+                "point": alert.point.code,
+                "enterprise": alert.point.enterprise.name,
+            },
+            link=reverse("monitoring:alert-detail", args=[alert.pk]),
+            recipients=inspectors[region_id],
+            channels=(Channel.EMAIL, Channel.IN_APP),
+        )
 
 
-def send_notifications() -> int:
-    """Send every unsent notification once: a row is claimed by a conditional UPDATE before its e-mail goes out."""
-    stale = timezone.now() - timedelta(minutes=10)
-    sent = 0
-    pending = Notification.objects.filter(sent_at=None).filter(Q(claimed_at=None) | Q(claimed_at__lt=stale))
-    for notification in pending.select_related("alert__point__enterprise", "alert__pollutant", "recipient"):
-        claimed = Notification.objects.filter(
-            pk=notification.pk, sent_at=None, claimed_at=notification.claimed_at
-        ).update(claimed_at=timezone.now())
-        if not claimed:
-            continue
-        alert = notification.alert
-        if notification.recipient.email:
-            subject = _("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % {
-                "pollutant": alert.pollutant.code, "point": alert.point.code, "enterprise": alert.point.enterprise,
-            }  # fmt: skip
-            link = settings.SITE_URL + reverse("monitoring:alert-detail", args=[alert.pk])
-            send_mail(subject, f"{subject}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
-        Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
+def alert_message_key(alert_id: int) -> str:
+    return f"alert:{alert_id}"
 
 
-def sweep_unevaluated(*, older_than_seconds: int = 60) -> list[int]:
-    """Submissions a broker outage or a lost worker left behind: enqueue them again."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = Submission.objects.filter(
-        status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING], received_at__lt=cutoff
-    )
-    ids = list(pending.values_list("pk", flat=True))
-    unread_files = set(pending.filter(rows_done=0).exclude(file="").values_list("pk", flat=True))
-    for submission_id in ids:
-        task = tasks.ingest_file if submission_id in unread_files else tasks.evaluate_submission
-        enqueue_on_commit(task, submission_id)
+def submissions_sweep_unevaluated(*, older_than_seconds: int = 60) -> list[int]:
+    """Beat, every minute: submissions whose lease ran out or was given back after a failed attempt, or that no
+    worker claimed `older_than_seconds` after they arrived (a broker outage), are enqueued again; those whose
+    attempts are used up are failed (portal.leases). Work still leased is left to its worker."""
+    ids = leases.sweep(Submission, grace=timedelta(seconds=older_than_seconds))
+    _enqueue_work(ids)
     return ids
+
+
+def submissions_retry(*, actor: AnyUser, submissions: QuerySet[Submission]) -> list[int]:
+    """An administrator's retry of failed submissions (from the admin): attempts counted from zero, errors
+    cleared, enqueued again. Returns the ids retried; those that had not failed are left alone."""
+    require(actor, Action.ADMINISTER, message=_("Only administrators retry failed work."))
+    with transaction.atomic():
+        ids = leases.retry(submissions)
+        Submission.objects.filter(pk__in=ids).update(errors=[])
+        _enqueue_work(ids)
+    return ids
+
+
+def _enqueue_work(ids: list[int]) -> None:
+    unread_files = set(Submission.objects.filter(pk__in=ids, rows_done=0).exclude(file="").values_list("pk", flat=True))
+    for submission_id in ids:
+        task = "ingest_file" if submission_id in unread_files else "evaluate_submission"
+        enqueue(f"monitoring.tasks.{task}", submission_id)
 
 
 # Alert workflow.
 
-ALLOWED_MOVES = {
+ALLOWED_MOVES: dict[str, set[str]] = {
     AlertStatus.NEW: {AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
     AlertStatus.ACKNOWLEDGED: {AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
     AlertStatus.INVESTIGATING: {AlertStatus.RESOLVED, AlertStatus.DISMISSED},
@@ -324,16 +369,14 @@ ALLOWED_MOVES = {
 }
 
 
-def _check_may_work(actor: User, alert: Alert) -> None:
-    may_see = Alert.objects.restrict(actor).filter(pk=alert.pk).exists()
-    if not (may_see and (actor.is_inspector or actor.is_administrator)):
-        raise PermissionDenied(_("Only an inspector of the region works this alert."))
+def _check_may_work(actor: AnyUser, alert: Alert) -> User:
+    return require(actor, Action.WORK_ALERTS, alert, _("Only an inspector of the region works this alert."))
 
 
 @transaction.atomic
 def alert_update(
     *,
-    actor: User,
+    actor: AnyUser,
     alert: Alert,
     status: str | None = None,
     comment: str = "",
@@ -343,7 +386,7 @@ def alert_update(
     """`seen_results`: how many results the inspector saw; an alert is not closed over results they have not seen
     (an evaluation holds the alerts it extends until it commits, so they are counted here)."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    _check_may_work(actor, alert)
+    worker = _check_may_work(actor, alert)
     if status and status != alert.status:
         if status not in ALLOWED_MOVES[alert.status]:
             raise ValidationError({"status": _("An alert that is %(old)s cannot become %(new)s.") % {
@@ -360,19 +403,27 @@ def alert_update(
         if status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
             alert.closed_at = timezone.now()
     if assign_to is not None:
-        if not (assign_to.is_inspector or assign_to.is_administrator):
-            raise ValidationError({"assigned_to": _("Alerts are assigned to inspectors.")})
-        if not Alert.objects.restrict(assign_to).filter(pk=alert.pk).exists():
+        if not can(assign_to, Action.WORK_ALERTS, alert):
             raise ValidationError({"assigned_to": _("%(user)s does not inspect this region.") % {"user": assign_to}})
         alert.assigned_to = assign_to
     alert.save()
-    AlertEvent.objects.create(alert=alert, actor=actor, status=status or "", comment=comment.strip())
+    AlertEvent.objects.create(alert=alert, actor=worker, status=status or "", comment=comment.strip())
     return alert
 
 
 @transaction.atomic
-def point_create(*, actor: User, fields: dict[str, Any]) -> MonitoringPoint:
-    _check_may_submit(actor, fields["enterprise"])
+def point_create(*, actor: AnyUser, fields: dict[str, Any]) -> MonitoringPoint:
+    """A new monitoring point of an enterprise the actor may change, near a deposit they may change."""
+    require(actor, Action.CHANGE, fields["enterprise"], _("You may not add points for %(enterprise)s.") % {
+        "enterprise": fields["enterprise"]})  # fmt: skip
+    if fields.get("deposit") is not None:
+        deposit = fields["deposit"]
+        if not can(actor, Action.VIEW, deposit):
+            raise ValidationError({"deposit": _("No such deposit.")})
+        if deposit.operator_id != fields["enterprise"].pk:
+            raise ValidationError({"deposit": _("A point is placed at a deposit of its own enterprise.")})
+    if fields.get("is_published") and not can(actor, Action.PUBLISH):
+        raise ValidationError({"is_published": _("Only regulator administrators publish monitoring points.")})
     point = MonitoringPoint(**fields)
     point.full_clean()
     point.save()

@@ -91,11 +91,12 @@ LEFT JOIN {NORMS} ON {NORM_MATCH}
 UNUSUAL = "SELECT count(*) FROM {checked} WHERE usual IS NOT TRUE"
 
 # One open alert per point and pollutant exceeding its norm, opened before its results are stored, so that
-# each result is stored with its alert rather than updated afterwards.
+# each result is stored with its alert rather than updated afterwards. The ids of those opened go to the audit trail.
 OPEN_ALERTS = """
 INSERT INTO monitoring_alert (point_id, pollutant_id, status, severity, persistent, opened_at, result_count)
 SELECT DISTINCT point_id, pollutant_id, 'new', 1, FALSE, %(now)s, 0 FROM {checked} WHERE severity > 0
 ON CONFLICT DO NOTHING
+RETURNING id
 """
 
 # The open alerts the file's exceedances will join, held until the file is stored: an inspector closing one

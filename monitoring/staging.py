@@ -7,16 +7,19 @@ reads the file row by row with monitoring.ingest, which stays the one definition
 every problem with its row number. A good file therefore gets the same results either way, only sooner.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import psycopg
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from monitoring import sql
 from monitoring.ingest import COLUMNS, REQUIRED, read_file
-from monitoring.models import Averaging, Submission
+from monitoring.models import Alert, Averaging, Submission
+from portal import audit
 
 PROGRESS_ROWS = 100_000
 
@@ -25,18 +28,19 @@ class NotUsual(Exception):
     """The file is not (only) good rows in the usual shape; the row-by-row path will say why."""
 
 
-def ingest(submission: Submission, *, ruleset_id: int, progress_key: str) -> int:
-    """Store the file's results evaluated, in the caller's transaction; returns how many. Raises NotUsual, having
-    rolled back everything it did, when the file needs the row-by-row path."""
+def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int], None]) -> int:
+    """Store the file's results evaluated, in the caller's transaction, telling `progress` the rows read as it goes;
+    returns how many. Raises NotUsual, having rolled back everything it did, when the file needs the row-by-row
+    path."""
     staging, checked = f"monitoring_staging_{submission.pk}", f"monitoring_checked_{submission.pk}"
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            header, rows = _copy(cursor, submission, staging, progress_key)
+            header, rows = _copy(cursor, submission, staging, progress)
             missing = [column for column in REQUIRED if column not in header]
             if missing or not rows or len(set(header)) != len(header):
                 raise NotUsual
             cursor.execute(f"ANALYZE {staging}")  # without statistics the planner joins a million rows in a loop
-            params = {
+            params: dict[str, Any] = {
                 "zone": settings.TIME_ZONE,
                 "usual_times": sql.USUAL_TIMES,
                 "averagings": Averaging.values,
@@ -51,6 +55,7 @@ def ingest(submission: Submission, *, ruleset_id: int, progress_key: str) -> int
             if cursor.fetchone()[0]:
                 raise NotUsual
             cursor.execute(sql.OPEN_ALERTS.format(checked=checked), params)
+            audit.created(Alert, [alert_id for (alert_id,) in cursor.fetchall()])
             cursor.execute(sql.LOCK_ALERTS.format(checked=checked))
             cursor.execute(sql.STORE.format(checked=checked), params)
             cursor.execute(f"DROP TABLE {staging}, {checked}")
@@ -60,7 +65,9 @@ def ingest(submission: Submission, *, ruleset_id: int, progress_key: str) -> int
     return rows
 
 
-def _copy(cursor: CursorWrapper, submission: Submission, staging: str, progress_key: str) -> tuple[list[str], int]:
+def _copy(
+    cursor: CursorWrapper, submission: Submission, staging: str, progress: Callable[[int], None]
+) -> tuple[list[str], int]:
     """COPY the file into a table of text columns c0, c1, ... (one per header column), each row read as the
     row-by-row path reads it: stripped, missing cells empty, cells beyond the header dropped, blank rows skipped.
     Returns the header and the number of rows."""
@@ -75,5 +82,5 @@ def _copy(cursor: CursorWrapper, submission: Submission, staging: str, progress_
             for count, (_number, values) in enumerate(rows, start=1):
                 copy.write_row([value.strip() for value in (values + [""] * width)[:width]])
                 if count % PROGRESS_ROWS == 0:
-                    cache.set(progress_key, count, timeout=3600)
+                    progress(count)
         return header, count

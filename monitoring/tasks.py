@@ -1,30 +1,42 @@
-"""Background work of monitoring. Thin: each task takes ids and calls a service; all are idempotent."""
+"""Background work of monitoring. Thin: each task takes ids and calls a service; all are idempotent.
+
+Services enqueue these by name (portal.tasks.enqueue) and never import this module; each task imports its service
+inside its body, so that no module of the app imports this one back."""
+
+from typing import TypedDict
 
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 
-from monitoring import services
+
+class RetryOptions(TypedDict):
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool
+    retry_backoff_max: int
+    max_retries: int
+
 
 TRANSIENT = (DatabaseOperationalError, ConnectionError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 60, "max_retries": 8}
+RETRY = RetryOptions(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=60, max_retries=8)
 
 
 @shared_task(acks_late=True, **RETRY)
 def evaluate_submission(submission_id: int) -> None:
-    services.evaluate_submission(submission_id)
+    from monitoring.services import submission_evaluate
+
+    submission_evaluate(submission_id=submission_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def ingest_file(submission_id: int) -> None:
-    services.ingest_file(submission_id)
+    from monitoring.services import submission_ingest_file
 
-
-@shared_task(acks_late=True, **RETRY)
-def send_notifications() -> int:
-    return services.send_notifications()
+    submission_ingest_file(submission_id=submission_id)
 
 
 @shared_task(acks_late=True)
 def sweep_unevaluated() -> list[int]:
     """Beat: anything a broker outage or a lost worker left unevaluated."""
-    return services.sweep_unevaluated()
+    from monitoring.services import submissions_sweep_unevaluated
+
+    return submissions_sweep_unevaluated()

@@ -6,23 +6,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring import selectors, services
 from monitoring.filters import AlertFilterSet
 from monitoring.forms import AlertUpdateForm, EnterpriseChoiceForm, ResultRowFormSet, UploadForm
 from monitoring.ingest import COLUMNS
-from monitoring.models import MonitoringPoint, Notification, Pollutant, Submission
+from monitoring.models import MonitoringPoint, Pollutant, Submission
+from portal import outbox
+from portal.middleware import HtmxRequest
+from portal.permissions import Action, can, require
 from registry.models import Deposit, Enterprise
 from registry.selectors import map_settings
 
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.SUBMIT)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,6 +52,7 @@ def template_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def manual(request: HttpRequest) -> HttpResponse:
     """A few results typed by hand: the same checks and evaluation as the API."""
+    require(request.user, Action.SUBMIT)
     choice = EnterpriseChoiceForm(request.POST or None, user=request.user)
     formset = ResultRowFormSet(request.POST or None)
     errors: list[str] = []
@@ -67,8 +72,8 @@ def manual(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def submission(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Submission.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+def submission(request: HtmxRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Submission.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=pk)
     context = {"submission": item, "counts": selectors.submission_counts(item)}
     template = "monitoring/_progress.html" if request.htmx else "monitoring/submission.html"
     return render(request, template, context)
@@ -78,12 +83,12 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     filterset = AlertFilterSet(request.GET, queryset=selectors.alerts(user=request.user))
     alerts = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    unread = Notification.objects.filter(recipient=request.user, read_at=None)
     context = {
         "filter": filterset,
         "page": Paginator(alerts, 50).get_page(request.GET.get("page")),
         "query": request.GET.copy(),
-        "unread": unread.select_related("alert__point", "alert__pollutant")[:20],
+        # Messages on the site, written in the reader's language.
+        "unread": [(message.link, outbox.render(message).subject) for message in outbox.unread(request.user)[:20]],
     }
     return render(request, "monitoring/alert_list.html", context)
 
@@ -107,18 +112,18 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The alert was updated."))
             return redirect("monitoring:alert-detail", pk=pk)
-    Notification.objects.filter(alert=alert, recipient=request.user, read_at=None).update(read_at=timezone.now())
+    outbox.mark_read(user=request.user, key=services.alert_message_key(alert.pk))
     context = {
         "alert": alert,
         "form": form,
         "results": alert.results.select_related("norm").order_by("-sampled_at")[:200],
         "events": alert.events.select_related("actor"),
-        "may_work": request.user.is_inspector or request.user.is_administrator,
+        "may_work": can(request.user, Action.WORK_ALERTS, alert),
     }
     return render(request, "monitoring/alert_detail.html", context)
 
 
-def _matrix(request: HttpRequest, title: str, points: object) -> HttpResponse:
+def _matrix(request: HttpRequest, title: str, points: QuerySet[MonitoringPoint]) -> HttpResponse:
     pollutants, point_list, cells = selectors.status_matrix(points, user=request.user)
     rows = [
         (pollutant, [(point, cells.get((point.pk, pollutant.pk))) for point in point_list]) for pollutant in pollutants
@@ -130,20 +135,22 @@ def _matrix(request: HttpRequest, title: str, points: object) -> HttpResponse:
 @login_required
 def enterprise_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
-    points = MonitoringPoint.objects.restrict(request.user).filter(enterprise=enterprise)
+    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW).filter(enterprise=enterprise)
     return _matrix(request, str(enterprise), points)
 
 
 @login_required
 def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = get_object_or_404(Deposit.objects.restrict(request.user), pk=pk)
-    points = MonitoringPoint.objects.restrict(request.user).filter(deposit=deposit)
+    deposit = get_object_or_404(Deposit.objects.restrict(request.user, Action.VIEW), pk=pk)
+    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW).filter(deposit=deposit)
     return _matrix(request, str(deposit), points)
 
 
 @login_required
 def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
-    point = get_object_or_404(MonitoringPoint.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    point = get_object_or_404(
+        MonitoringPoint.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=pk
+    )
     substance = get_object_or_404(Pollutant, code=pollutant)
     context = {"point": point, "pollutant": substance, "series": selectors.series(point, substance, user=request.user)}
     return render(request, "monitoring/chart.html", context)
@@ -151,7 +158,7 @@ def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
 
 def point_map(request: HttpRequest) -> HttpResponse:
     """Published monitoring points, for the public."""
-    points = MonitoringPoint.objects.restrict(request.user).select_related("enterprise")
+    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW).select_related("enterprise")
     map_points = [
         {
             "url": reverse("registry:enterprise-detail", args=[point.enterprise_id]),

@@ -1,43 +1,91 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal.models import ChangeRecord, User
-from portal.services import changelog_record, snapshot
+from portal import outbox
+from portal.admin_site import AdministratorAccess
+from portal.models import ChangeRecord, OutboxMessage, OutboxQuerySet, User
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Qaldyq", {"fields": ("role",)}))
+class PortalUserAdmin(AdministratorAccess, UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Qaldyq", {"fields": ("role",)}))  # type: ignore[misc]  # stub: Optional
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Qaldyq", {"fields": ("role",)}))
     list_display = ("username", "email", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
 
 
-class ChangeLoggedAdmin(admin.ModelAdmin):
-    """Admin edits are changes like any other: recorded with who, when, old and new values."""
-
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        kind = ChangeRecord.Kind.UPDATE if change else ChangeRecord.Kind.CREATE
-        changelog_record(actor=request.user, instance=obj, kind=kind, before=before)
-
-
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("time", "user", "content_type", "object_repr", "kind")
     list_filter = ("kind", "content_type")
     search_fields = ("object_repr",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: None = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: ChangeRecord | None = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ChangeRecord | None = None) -> bool:
+        return False
+
+
+# OutboxMessage.status, as read in the admin.
+OUTBOX_STATUS = {"pending": _("waiting to be sent"), "sent": _("sent"), "failed": _("failed")}
+
+
+class OutboxStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(status, str(label)) for status, label in OUTBOX_STATUS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
+        if self.value() in {"pending", "sent", "failed"}:
+            return getattr(queryset, str(self.value()))()
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AdministratorAccess, admin.ModelAdmin):
+    """Read-only: the outbox is written by the apps' events and the sender; an administrator can only have failed
+    e-mails tried once more."""
+
+    list_display = (
+        "created_at", "recipient", "channel", "code", "status_display", "attempts", "sent_at", "next_attempt_at",
+        "last_error",
+    )  # fmt: skip
+    list_filter = (OutboxStatusFilter, "channel", "code")
+    search_fields = ("recipient__username", "address", "code", "dedupe_key")
+    list_select_related = ("recipient",)
+    actions = ("retry_failed",)
+
+    @admin.display(description=_("status"))
+    def status_display(self, message: OutboxMessage) -> str:
+        return str(OUTBOX_STATUS[message.status])
+
+    @admin.action(description=_("Try the selected failed e-mails again"))
+    def retry_failed(self, request: HttpRequest, queryset: OutboxQuerySet) -> None:
+        count = outbox.retry(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d e-mail will be tried again.", "%(count)d e-mails will be tried again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

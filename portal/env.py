@@ -5,8 +5,12 @@ silently falling back to a default (healthchecks style).
 """
 
 import os
+import re
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -28,14 +32,73 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE - {''})}, got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = f"from {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be an integer {bounds}, got {raw!r}")
+    return value
+
+
+def env_percent(name: str, default: int) -> int:
+    return env_int(name, default, minimum=0, maximum=100)
+
+
+def env_positive(name: str, default: int) -> int:
+    return env_int(name, default, minimum=1)
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+# DRF's throttle rate: requests per second, minute, hour or day (its parser reads the first letter of the period).
+_RATE = re.compile(r"^[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name, default)
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 120/minute (per second, minute, hour or day), got {value!r}"
+        )
+    return value
+
+
+def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
+    """A URL with one of `schemes` and a host; empty when not set and no default."""
+    value = env_str(name, default)
+    if not value:
+        return value
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- reading it validates the port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid URL ({exc}), got {value!r}") from None
+    if parts.scheme not in schemes or not (parts.hostname or parts.path):
+        raise ImproperlyConfigured(f"{name} must be a {' or '.join(schemes)} URL, got {value!r}")
+    return value
+
+
+def env_email(name: str, default: str = "") -> str:
+    """An e-mail address, optionally with a display name ("Qaldyq <noreply@qaldyq.kz>")."""
+    value = env_str(name, default)
+    if not value:
+        return value
+    try:
+        validate_email(parseaddr(value)[1])
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an e-mail address, got {value!r}") from None
+    return value
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
@@ -43,6 +106,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: tuple[int, ...], *, minimum: int, maximum: int) -> tuple[int, ...]:
+    """Comma-separated integers ("30,7"), each from `minimum` to `maximum`, largest first, without repeats."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        values = {int(item) for item in raw.split(",")}
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be integers separated by commas, got {raw!r}") from None
+    if any(value < minimum or value > maximum for value in values):
+        raise ImproperlyConfigured(f"{name} must be integers from {minimum} to {maximum}, got {raw!r}")
+    return tuple(sorted(values, reverse=True))
 
 
 def env_required(name: str) -> str:

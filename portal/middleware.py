@@ -1,6 +1,13 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """The type of a request that django-htmx's middleware has seen, for the views that read `request.htmx`."""
+
+    htmx: HtmxDetails
 
 
 class RejectNullCharactersMiddleware:

@@ -13,12 +13,25 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.env import (
+    env_bool,
+    env_choice,
+    env_email,
+    env_int,
+    env_int_list,
+    env_list,
+    env_percent,
+    env_positive,
+    env_rate,
+    env_required,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QALDYQ_VAR_DIR", str(BASE_DIR / "var")))
 
-DJANGO_ENV = env_str("DJANGO_ENV", "development")
+DJANGO_ENV = env_choice("DJANGO_ENV", "development", ("development", "production"))
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', got {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
@@ -43,7 +56,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "portal",
     "registry",
+    "registry.returns",
     "monitoring",
     "reports",
 ]
@@ -72,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The change log reads the acting user from the request (portal.audit).
+    "portal.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -108,13 +124,13 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "qaldyq.sqlite3"}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "qaldyq.sqlite3")}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -140,8 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling: a username is locked only together with the address that failed, and only
 # for a cool-off period, so a stranger cannot lock a user out of their account.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
+AXES_FAILURE_LIMIT = env_positive("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_positive("LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -180,16 +196,23 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads: requests above these sizes are refused before they reach a view.
-UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_BYTES = env_positive("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Waste returns: defaults for a reporting year with no FilingYear row (editable in the admin).
 RETURNS_DEFAULT_DEADLINE = (4, 1)  # 1 April of the following year
-RETURNS_CHANGE_FACTOR = env_int("RETURNS_CHANGE_FACTOR", 3)
+RETURNS_CHANGE_FACTOR = env_int("RETURNS_CHANGE_FACTOR", 3, minimum=2)
+# Reminders to the staff of enterprises whose return is missing: this many days before the deadline (each once),
+# and once when it has passed.
+RETURNS_REMINDER_DAYS = env_int_list("RETURNS_REMINDER_DAYS", (30, 7), minimum=1, maximum=365)
+
+# Statistics: a year's (or a region's) figures reported in returns are marked provisional while fewer than this
+# percentage of the returns expected for it are accepted.
+STATISTICS_PROVISIONAL_BELOW_PERCENT = env_percent("STATISTICS_PROVISIONAL_BELOW_PERCENT", 90)
 
 # Map tiles: empty means the map draws the country outline only, so it works offline.
-MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_URL = env_url("MAP_TILE_URL", schemes=("http", "https"))
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 
 REST_FRAMEWORK = {
@@ -209,8 +232,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("API_ANON_RATE", "120/minute"),
-        "user": env_str("API_USER_RATE", "2000/minute"),
+        "anon": env_rate("API_ANON_RATE", "120/minute"),
+        "user": env_rate("API_USER_RATE", "2000/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -233,42 +256,69 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": f"/{STATIC_URL}vendor/swagger-ui/favicon-32x32.png",
 }
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "memory"))
 # No broker configured: run tasks in-process so a newcomer needs nothing but Python.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_BACKEND = env_url("CELERY_RESULT_BACKEND", schemes=("redis", "rediss")) or None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A web request that enqueues a task must not wait on a broker that is down: the data is saved and the sweep or
+# the outbox's beat picks the work up. One connection attempt of at most a second, no retries (redis-py would
+# otherwise retry for about 6 s).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "retry_on_timeout": False,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=0)},
     "sweep-unevaluated-submissions": {"task": "monitoring.tasks.sweep_unevaluated", "schedule": 60.0},
-    "send-notifications": {"task": "monitoring.tasks.send_notifications", "schedule": 300.0},
-    "rebuild-aggregates": {"task": "reports.tasks.rebuild_aggregates", "schedule": crontab(hour=2, minute=30)},
+    "sweep-reports": {"task": "reports.tasks.sweep_reports", "schedule": 60.0},
+    "sweep-aggregate-marks": {"task": "reports.tasks.sweep_aggregate_marks", "schedule": 60.0},
+    # The outbox (portal.outbox): what a broker outage or a failed attempt left unsent.
+    "send-outbox": {"task": "portal.tasks.send_outbox", "schedule": 60.0},
+    "remind-filers": {"task": "registry.returns.tasks.remind_filers", "schedule": crontab(hour=9, minute=0)},
+    "check-aggregates": {"task": "reports.tasks.check_aggregates", "schedule": crontab(hour=2, minute=30)},
 }
+
+# Long work (reading a file, evaluating a submission, making a report) holds a lease on its row (portal.leases):
+# renewed as the work goes, it keeps other workers off; once it has run out, the minute sweep gives the work another
+# attempt, and after TASK_MAX_ATTEMPTS attempts the work is failed with its error.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 600, minimum=30, maximum=86_400)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
 
 # Persistent exceedance (US practice for chronic non-compliance): at least this share of the results of a
 # point and pollutant in the last months exceed their MPC.
-MONITORING_PERSISTENT_SHARE = env_int("MONITORING_PERSISTENT_PERCENT", 66) / 100
-MONITORING_PERSISTENT_MONTHS = env_int("MONITORING_PERSISTENT_MONTHS", 6)
+MONITORING_PERSISTENT_SHARE = env_percent("MONITORING_PERSISTENT_PERCENT", 66) / 100
+MONITORING_PERSISTENT_MONTHS = env_positive("MONITORING_PERSISTENT_MONTHS", 6)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The outbox: an e-mail is tried this many times, waiting OUTBOX_RETRY_SECONDS after the first failure, twice as
+# long after each next, at most OUTBOX_RETRY_MAX_SECONDS; a sender's claim older than OUTBOX_CLAIM_SECONDS is
+# taken to be a dead sender's and taken over.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+OUTBOX_RETRY_SECONDS = 60
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_CLAIM_SECONDS = 600
 # The portal's public address, for links in e-mails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Qaldyq <noreply@qaldyq.kz>")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip("/")
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "Qaldyq <noreply@qaldyq.kz>")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -279,7 +329,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # The TLS-terminating proxy in front of gunicorn sets this header.
@@ -289,5 +339,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

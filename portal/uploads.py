@@ -25,10 +25,12 @@ class Table:
 
 
 def _check_size(upload: UploadedFile) -> None:
-    if upload.size > settings.UPLOAD_MAX_BYTES:
+    size = upload.size
+    assert size is not None  # Django's upload handlers and SimpleUploadedFile always set it
+    if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": upload.size / 1_048_576, "limit": settings.UPLOAD_MAX_BYTES / 1_048_576},
+            % {"size": size / 1_048_576, "limit": settings.UPLOAD_MAX_BYTES / 1_048_576},
             code="too_large",
         )
 
@@ -82,7 +84,7 @@ def read_table(upload: UploadedFile, *, required: list[str]) -> Table:
     """The first sheet or the CSV as rows of strings; refuses files without the required columns."""
     check_upload(upload)
     data = upload.read()
-    raw = _read_csv(data) if upload.name.lower().endswith(".csv") else _read_xlsx(data)
+    raw = _read_csv(data) if (upload.name or "").lower().endswith(".csv") else _read_xlsx(data)
     if not raw:
         raise ValidationError(_("The file is empty."), code="empty")
     columns = [column.strip() for column in raw[0]]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal import views as portal_views
 from portal.api.auth import ObtainTokenView
 from registry import views as registry_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -27,4 +28,5 @@ urlpatterns = [
     path("returns/", include("registry.returns.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("statistics/", include("reports.urls")),
+    path("audit/", portal_views.audit_log, name="audit-log"),
 ]

@@ -17,7 +17,10 @@ METALS = frozenset(
     ["Cu", "Pb", "Zn", "Au", "Ag", "Fe", "Mn", "Cr", "Ni", "Co", "Mo", "W", "Sn", "Sb", "Bi", "Cd", "Ti", "V",
      "Al", "Mg", "Re", "Se", "Te", "In", "Ga", "Ge", "U", "Th", "REE", "Li", "Be", "Nb", "Ta", "Zr", "Hg", "As"]
 )  # fmt: skip
-_UNIT_FACTOR = {DepositComponent.Unit.PERCENT: Decimal("0.01"), DepositComponent.Unit.GRAMS_PER_TONNE: Decimal("1e-6")}
+_UNIT_FACTOR: dict[str, Decimal] = {
+    DepositComponent.Unit.PERCENT: Decimal("0.01"),
+    DepositComponent.Unit.GRAMS_PER_TONNE: Decimal("1e-6"),
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.permissions import Action, AnyUser, can
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
 from registry.services import STATE_FIELDS
 
@@ -22,13 +24,15 @@ class DepositForm(forms.ModelForm):
         fields = DEPOSIT_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "sources": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = Enterprise.objects.restrict(user, "change")
+        operator = self.fields["operator"]
+        assert isinstance(operator, forms.ModelChoiceField)  # the form field of a foreign key
+        operator.queryset = Enterprise.objects.restrict(user, Action.CHANGE)
         if self.instance.pk:
             for name in STATE_FIELDS:
                 del self.fields[name]
-        if not user.is_administrator:
+        if not can(user, Action.PUBLISH):
             del self.fields["is_published"]
 
 
@@ -57,7 +61,9 @@ class EnterpriseForm(forms.ModelForm):
         model = Enterprise
         fields = ["name", "bin", "region", "address", "email", "phone", "website"]
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not user.is_administrator:
+        # The BIN and the region decide who regulates the enterprise: not the filer's to change.
+        if not can(user, Action.ADMINISTER, self.instance if self.instance.pk else None):
             self.fields["bin"].disabled = True
+            self.fields["region"].disabled = True

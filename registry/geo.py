@@ -45,3 +45,52 @@ def in_kazakhstan(*, latitude: float, longitude: float) -> bool:
     return any(_inside(longitude, latitude, ring) for ring in rings) or any(
         _near(longitude, latitude, ring) for ring in rings
     )
+
+
+# Region outlines, for applying a split (registry.region_history): none ships today, so a split lists the parent's
+# enterprises for an administrator unless an outline is given (`manage.py split_region --outline`, the admin) or
+# registry/data/outlines/<ISO code>.geojson exists.
+
+OUTLINES_DIR = Path(__file__).parent / "data" / "outlines"
+
+
+class Outline:
+    """A GeoJSON Polygon or MultiPolygon (or a Feature or FeatureCollection of them), holes included."""
+
+    def __init__(self, geojson: dict) -> None:
+        self.polygons: list[list[Ring]] = []
+        self._add(geojson)
+        if not self.polygons:
+            raise ValueError("The outline holds no polygon.")
+
+    def _add(self, item: dict) -> None:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind == "FeatureCollection":
+            for feature in item.get("features") or []:
+                self._add(feature)
+        elif kind == "Feature":
+            self._add(item.get("geometry") or {})
+        elif kind in ("Polygon", "MultiPolygon"):
+            polygons = item["coordinates"] if kind == "MultiPolygon" else [item["coordinates"]]
+            for polygon in polygons:
+                self.polygons.append([[(float(x), float(y)) for x, y, *_ in ring] for ring in polygon])
+        else:
+            raise ValueError(f"Not a polygon outline: {kind!r}.")
+
+    @classmethod
+    def from_text(cls, text: str) -> "Outline":
+        try:
+            return cls(json.loads(text))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"Not a GeoJSON outline: {exc}") from exc
+
+    def contains(self, *, latitude: float, longitude: float) -> bool:
+        return any(
+            _inside(longitude, latitude, outer) and not any(_inside(longitude, latitude, hole) for hole in holes)
+            for outer, *holes in self.polygons
+        )
+
+
+def region_outline(iso_code: str) -> Outline | None:
+    path = OUTLINES_DIR / f"{iso_code}.geojson"
+    return Outline.from_text(path.read_text(encoding="utf-8")) if path.exists() else None

@@ -1,22 +1,30 @@
+import datetime
 from decimal import Decimal
-from typing import Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Action, AnyUser, RestrictedQuerySet
+from portal.audit import AuditedModel, AuditedQuerySet
+from portal.permissions import PublicQuerySet, RestrictedQuerySet
 from registry.geo import in_kazakhstan
 from registry.validators import validate_bin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
-def quantity(verbose_name: str, max_digits: int, decimal_places: int, *, required: bool = False) -> models.DecimalField:
+def quantity(
+    verbose_name: "StrOrPromise", max_digits: int, decimal_places: int, *, required: bool = False
+) -> models.DecimalField:
     """A non-negative measured quantity; optional unless `required`."""
     return models.DecimalField(
         verbose_name,
@@ -28,11 +36,9 @@ def quantity(verbose_name: str, max_digits: int, decimal_places: int, *, require
     )
 
 
-class RegionQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if action == "view" or (user.is_authenticated and user.is_administrator):
-            return self.all()
-        return self.none()
+class RegionQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    # Inspectors order reports for the regions they inspect.
+    region_field = "pk"
 
 
 class RegionKind(models.TextChoices):
@@ -40,7 +46,7 @@ class RegionKind(models.TextChoices):
     CITY = "city", _("city of republican significance")
 
 
-class Region(models.Model):
+class Region(AuditedModel):
     """A region or city of republican significance (ISO 3166-2:KZ), with its validity dates."""
 
     Kind = RegionKind
@@ -80,17 +86,14 @@ class Region(models.Model):
         return {"kk": self.name_kk, "en": self.name_en}.get(language, self.name_ru)
 
 
-class EnterpriseQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        # The register of operators is public; only their own staff and administrators change it.
-        if action == "view" or (user.is_authenticated and user.is_administrator):
-            return self.all()
-        if user.is_authenticated and user.is_enterprise_staff:
-            return self.filter(pk__in=Membership.objects.filter(user=user).values("enterprise_id"))
-        return self.none()
+class EnterpriseQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    """The register of operators is public; their own staff change them and file for them."""
+
+    enterprise_field = "pk"
+    region_field = "region_id"
 
 
-class Enterprise(models.Model):
+class Enterprise(AuditedModel):
     name = models.CharField(_("name"), max_length=300)
     bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("region"))
@@ -114,26 +117,39 @@ class Enterprise(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(AuditedModel):
     """Enterprise staff: a user who files for an enterprise."""
+
+    audit_parent = "enterprise"
+    audit_enterprise = "enterprise_id"
+    audit_region = "enterprise__region_id"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("membership")
         constraints = [models.UniqueConstraint(fields=["user", "enterprise"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
 
 
-class InspectorAssignment(models.Model):
+class InspectorAssignment(AuditedModel):
     """An inspector works the regions assigned to them."""
+
+    audit_parent = "region"
+    audit_region = "region_id"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inspector_assignments")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="inspector_assignments")
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("inspector assignment")
         constraints = [models.UniqueConstraint(fields=["user", "region"], name="inspector_assignment_unique")]
 
     def __str__(self) -> str:
@@ -142,43 +158,21 @@ class InspectorAssignment(models.Model):
 
 class EnterpriseScopedQuerySet(RestrictedQuerySet):
     """Rows of an enterprise that are never public (returns, submissions, alerts): its staff, the inspectors of
-    its region and administrators. `enterprise_path` leads from a row to its enterprise."""
+    its region and administrators."""
 
-    enterprise_path = "enterprise"
-
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_administrator:
-            return self.all()
-        if user.is_inspector:
-            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
-            return self.filter(**{f"{self.enterprise_path}__region_id__in": regions})
-        enterprises = Membership.objects.filter(user=user).values("enterprise_id")
-        return self.filter(**{f"{self.enterprise_path}_id__in": enterprises})
+    enterprise_field = "enterprise_id"
+    region_field = "enterprise__region_id"
 
 
 class PublishedOrScopedQuerySet(RestrictedQuerySet):
     """Published rows for everyone; unpublished ones for the owning enterprise's staff and the inspectors of the
-    region; changes by the owner's staff and administrators (deposits, monitoring points)."""
+    region (deposits, monitoring points)."""
 
-    owner_field = "enterprise_id"
+    enterprise_field = "enterprise_id"
     region_field = "enterprise__region_id"
 
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if user.is_authenticated and user.is_administrator:
-            return self.all()
-        own = Membership.objects.filter(user=user).values("enterprise_id") if user.is_authenticated else None
-        staff = user.is_authenticated and user.is_enterprise_staff
-        if action == "change":
-            return self.filter(**{f"{self.owner_field}__in": own}) if staff else self.none()
-        visible = Q(is_published=True)
-        if user.is_authenticated and user.is_inspector:
-            regions = InspectorAssignment.objects.filter(user=user).values("region_id")
-            visible |= Q(**{f"{self.region_field}__in": regions})
-        if staff:
-            visible |= Q(**{f"{self.owner_field}__in": own})
-        return self.filter(visible)
+    def public(self) -> Q:
+        return Q(is_published=True)
 
 
 class DepositKind(models.TextChoices):
@@ -219,13 +213,13 @@ class DepositStatus(models.TextChoices):
     ABANDONED = "abandoned", _("abandoned")
 
 
-class DepositQuerySet(PublishedOrScopedQuerySet):
-    owner_field = "operator_id"
+class DepositQuerySet(AuditedQuerySet, PublishedOrScopedQuerySet):  # type: ignore[override]
+    enterprise_field = "operator_id"
     region_field = "region_id"
 
 
-def _range_errors(instance: models.Model, pairs: list[tuple[str, str]]) -> dict[str, str]:
-    errors = {}
+def _range_errors(instance: models.Model, pairs: list[tuple[str, str]]) -> "dict[str, StrOrPromise]":
+    errors: dict[str, StrOrPromise] = {}
     for low, high in pairs:
         low_value, high_value = getattr(instance, low), getattr(instance, high)
         if (low_value is None) != (high_value is None):
@@ -236,7 +230,7 @@ def _range_errors(instance: models.Model, pairs: list[tuple[str, str]]) -> dict[
     return errors
 
 
-class Deposit(models.Model):
+class Deposit(AuditedModel):
     """A technogenic mineral formation: a dump, tailings facility, slag or ash dump.
 
     The state fields (tonnage, area, heights, state_year) are those of the latest survey;
@@ -325,7 +319,7 @@ class Deposit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = _range_errors(self, self.RANGES)
+        errors = _range_errors(self, self.RANGES)
         if self.kind in SUBKINDS_BY_KIND and self.subkind not in SUBKINDS_BY_KIND[self.kind]:
             errors["subkind"] = _("“%(subkind)s” is not a sub-kind of %(kind)s deposits.") % {
                 "subkind": self.get_subkind_display(),
@@ -348,8 +342,12 @@ class Deposit(models.Model):
         return self.tonnage_t / Decimal(1_000_000)
 
 
-class DepositSurvey(models.Model):
+class DepositSurvey(AuditedModel):
     """The surveyed state of a deposit in one year."""
+
+    audit_parent = "deposit"
+    audit_enterprise = "deposit__operator_id"
+    audit_region = "deposit__region_id"
 
     deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="surveys")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)])
@@ -359,6 +357,8 @@ class DepositSurvey(models.Model):
     max_height_m = quantity(_("maximum height, m"), 7, 2)
     mean_height_m = quantity(_("mean height, m"), 7, 2)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["year"]
@@ -379,8 +379,12 @@ class DepositSurvey(models.Model):
     STATE_FIELDS = ("tonnage_t", "area_ha", "max_height_m", "mean_height_m")
 
 
-class DepositComponent(models.Model):
+class DepositComponent(AuditedModel):
     """One line of a deposit's composition: a chemical component or a mineral phase."""
+
+    audit_parent = "deposit"
+    audit_enterprise = "deposit__operator_id"
+    audit_region = "deposit__region_id"
 
     class Basis(models.TextChoices):
         CHEMICAL = "chemical", _("chemical component")
@@ -398,6 +402,8 @@ class DepositComponent(models.Model):
     minimum = quantity(_("range from"), 12, 4)
     maximum = quantity(_("range to"), 12, 4)
     method = models.CharField(_("method"), max_length=300, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["basis", "id"]
@@ -431,12 +437,176 @@ class DepositComponent(models.Model):
             raise ValidationError(errors)
 
 
-# Returns live in registry/returns/ (the waste cadastre); importing them here registers them with the app.
-from registry.returns.models import (  # noqa: E402, F401
-    FilingYear,
-    ReturnEvent,
-    ReturnLine,
-    ReturnVersion,
-    WasteCode,
-    WasteReturn,
-)
+# Where enterprises and deposits were over time (registry.region_history keeps these).
+
+
+class RegionSplitQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    region_field = "region_id"
+
+
+class RegionSplit(AuditedModel):
+    """A region formed out of another on a date (Abai out of East Kazakhstan on 8 June 2022). Recorded once, when
+    it is applied: registry.region_history.apply_split moves the enterprises and deposits it concerns."""
+
+    audit_parent = "region"
+
+    parent = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="splits_off", verbose_name=_("split off from")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("new region"))
+    date = models.DateField(_("date of the split"), help_text=_("The first day of the new region."))
+
+    objects = RegionSplitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "region__iso_code"]
+        verbose_name = _("region split")
+        verbose_name_plural = _("region splits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region"],
+                name="region_split_one_per_region",
+                violation_error_message=_("A split forming this region is already recorded."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("region")), name="region_split_parent_differs"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} ← {self.parent} ({self.date:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.parent_id is not None and self.parent_id == self.region_id:
+            errors["region"] = _("A region cannot split off from itself.")
+        if self.date is not None and self.date > timezone.localdate():
+            errors["date"] = _("Apply a split on or after its date.")
+        region = self.region if self.region_id is not None else None
+        if self.date is not None and region is not None and region.valid_from != self.date:
+            errors["date"] = _(
+                "The new region's “valid from” (%(valid_from)s) must be the date of the split: set it first."
+            ) % {"valid_from": region.valid_from or "—"}
+        parent = self.parent if self.parent_id is not None else None
+        if (
+            self.date is not None
+            and parent is not None
+            and (
+                (parent.valid_from is not None and parent.valid_from >= self.date)
+                or (parent.valid_to is not None and parent.valid_to < self.date)
+            )
+        ):
+            errors["parent"] = _("This region did not exist on both sides of the date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegionPeriodFilters(models.QuerySet[Any]):
+    def covering(self, day: datetime.date) -> Self:
+        """The period of each owner that holds `day`."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def awaiting(self) -> Self:
+        return self.filter(awaiting_split__isnull=False)
+
+
+class EnterpriseRegionPeriodQuerySet(AuditedQuerySet, RegionPeriodFilters, PublicQuerySet):  # type: ignore[override]
+    """An enterprise's region over time is as public as the enterprise."""
+
+    enterprise_field = "enterprise_id"
+    region_field = "region_id"
+
+
+class DepositRegionPeriodQuerySet(AuditedQuerySet, RegionPeriodFilters, PublishedOrScopedQuerySet):  # type: ignore[override]
+    """A deposit's region over time is seen by whoever sees the deposit."""
+
+    enterprise_field = "deposit__operator_id"
+    region_field = "deposit__region_id"
+
+    def public(self) -> Q:
+        return Q(deposit__is_published=True)
+
+
+class RegionPeriod(AuditedModel):
+    """An enterprise's or a deposit's region from `valid_from` to `valid_to`, both days included; None is open.
+
+    An owner's periods cover all time without gaps or overlaps: the first is open at the start, the last at the end.
+    `awaiting_split`: a split was applied that may have moved the owner out of this region, and no outline could
+    tell; an administrator decides (registry.services.region_period_decide). Until then it stays in this region.
+    """
+
+    owner_field: ClassVar[str]
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    valid_from = models.DateField(_("from"), null=True, blank=True, help_text=_("Empty: from the beginning."))
+    valid_to = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: to this day and on."))
+    awaiting_split = models.ForeignKey(
+        RegionSplit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("awaiting assignment after"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        start = f"{self.valid_from:%Y-%m-%d}" if self.valid_from else "…"
+        end = f"{self.valid_to:%Y-%m-%d}" if self.valid_to else "…"
+        return f"{getattr(self, self.owner_field)}: {self.region.iso_code} {start} to {end}"
+
+    @property
+    def owner(self) -> "Enterprise | Deposit":
+        return getattr(self, self.owner_field)
+
+
+def _period_constraints(prefix: str, owner: str) -> list[models.BaseConstraint]:
+    # Overlaps are refused by the PostgreSQL exclusion constraint `<prefix>_no_overlap` (migration 0006) and, on
+    # any database, by registry.region_history, which writes every period under a lock of the owner's periods.
+    return [
+        models.CheckConstraint(
+            condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            name=f"{prefix}_ordered",
+        ),
+        models.UniqueConstraint(fields=[owner, "valid_from"], name=f"{prefix}_one_start"),
+        models.UniqueConstraint(fields=[owner], condition=Q(valid_from__isnull=True), name=f"{prefix}_one_first"),
+        models.UniqueConstraint(fields=[owner], condition=Q(valid_to__isnull=True), name=f"{prefix}_one_open"),
+    ]
+
+
+class EnterpriseRegionPeriod(RegionPeriod):
+    audit_parent = "enterprise"
+    audit_enterprise = "enterprise_id"
+    owner_field = "enterprise"
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="region_periods", verbose_name=_("enterprise")
+    )
+
+    objects = EnterpriseRegionPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", F("valid_from").asc(nulls_first=True)]
+        verbose_name = _("region of an enterprise")
+        verbose_name_plural = _("regions of enterprises over time")
+        constraints = _period_constraints("enterprise_region_period", "enterprise")
+
+
+class DepositRegionPeriod(RegionPeriod):
+    audit_parent = "deposit"
+    audit_enterprise = "deposit__operator_id"
+    owner_field = "deposit"
+
+    deposit = models.ForeignKey(
+        Deposit, on_delete=models.CASCADE, related_name="region_periods", verbose_name=_("deposit")
+    )
+
+    objects = DepositRegionPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deposit", F("valid_from").asc(nulls_first=True)]
+        verbose_name = _("region of a deposit")
+        verbose_name_plural = _("regions of deposits over time")
+        constraints = _period_constraints("deposit_region_period", "deposit")

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from registry.models import Region, WasteCode
+from registry.models import Region, RegionSplit
+from registry.region_history import apply_split
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
@@ -24,7 +25,7 @@ def _date(value: str) -> datetime.date | None:
 def load_regions(path: Path = DATA_DIR / "regions.csv") -> int:
     """Create or refresh the regions; returns how many rows were created or changed."""
     changed = 0
-    for row in _rows(path):
+    for row in read_rows(path):
         values = {
             "kind": row["kind"],
             "name_en": row["name_en"],
@@ -44,28 +45,19 @@ def load_regions(path: Path = DATA_DIR / "regions.csv") -> int:
 
 
 @transaction.atomic
-def load_waste_codes(path: Path = DATA_DIR / "waste_codes.csv") -> int:
-    """Create or refresh the waste classifier; returns how many entries were created or changed."""
-    rows = _rows(path)
-    existing = {code.code: code for code in WasteCode.objects.all()}
-    changed = 0
-    for row in rows:
-        values = {
-            "hazardous": row["hazardous"] == "1",
-            "chapter": row["chapter"],
-            "name_en": row["name_en"],
-            "name_ru": row["name_ru"],
-            "name_kk": row["name_kk"],
-        }
-        code = existing.get(row["code"])
-        if code and all(getattr(code, key) == value for key, value in values.items()):
+def load_region_splits(path: Path = DATA_DIR / "region_splits.csv") -> int:
+    """Record and apply the splits not yet recorded (after load_regions); returns how many were applied.
+
+    Applied once: an administrator's later decisions on what awaits assignment are not undone by a second load."""
+    applied = 0
+    for row in read_rows(path):
+        region = Region.objects.get(iso_code=row["region"])
+        if RegionSplit.objects.filter(region=region).exists():
             continue
-        existing[row["code"]], _ = WasteCode.objects.update_or_create(code=row["code"], defaults=values)
-        changed += 1
-    for row in rows:
-        code, mirror = existing[row["code"]], existing.get(row["mirror"])
-        if code.mirror_id != (mirror.pk if mirror else None):
-            code.mirror = mirror
-            code.save(update_fields=["mirror"])
-            changed += 1
-    return changed
+        date = datetime.date.fromisoformat(row["date"])
+        split = RegionSplit(parent=Region.objects.get(iso_code=row["parent"]), region=region, date=date)
+        split.full_clean()
+        split.save()
+        apply_split(split)
+        applied += 1
+    return applied

@@ -3,45 +3,32 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.models import AnyUser, ChangeRecord
-from portal.selectors import changelog_for
-from registry.models import Deposit, Enterprise, InspectorAssignment, Membership
+from portal.models import ChangeRecord
+from portal.permissions import Action, AnyUser, require
+from portal.selectors import history_of
+from registry.models import Deposit, Enterprise
 
 
 def deposit_list(*, user: AnyUser) -> QuerySet[Deposit]:
-    return Deposit.objects.restrict(user, "view").select_related("operator", "region")
+    return Deposit.objects.restrict(user, Action.VIEW).select_related("operator", "region")
 
 
 def deposit_detail_queryset(*, user: AnyUser) -> QuerySet[Deposit]:
     return deposit_list(user=user).prefetch_related("surveys", "components")
 
 
-def may_read_history(*, user: AnyUser, region_id: int, enterprise_id: int) -> bool:
-    """Administrators, inspectors of the region and the enterprise's own staff read change history."""
-    if not user.is_authenticated:
-        return False
-    if user.is_administrator:
-        return True
-    if user.is_inspector:
-        return InspectorAssignment.objects.filter(user=user, region_id=region_id).exists()
-    return Membership.objects.filter(user=user, enterprise_id=enterprise_id).exists()
-
-
 def deposit_history(*, user: AnyUser, deposit: Deposit) -> QuerySet[ChangeRecord]:
-    if not may_read_history(user=user, region_id=deposit.region_id, enterprise_id=deposit.operator_id):
-        raise PermissionDenied(_("You may not read the history of this deposit."))
-    return changelog_for(deposit)
+    require(user, Action.READ_HISTORY, deposit, _("You may not read the history of this deposit."))
+    return history_of(user=user, instance=deposit)
 
 
 def enterprise_history(*, user: AnyUser, enterprise: Enterprise) -> QuerySet[ChangeRecord]:
-    if not may_read_history(user=user, region_id=enterprise.region_id, enterprise_id=enterprise.pk):
-        raise PermissionDenied(_("You may not read the history of this enterprise."))
-    return changelog_for(enterprise)
+    require(user, Action.READ_HISTORY, enterprise, _("You may not read the history of this enterprise."))
+    return history_of(user=user, instance=enterprise)
 
 
 def deposit_map_points(deposits: QuerySet[Deposit]) -> list[dict[str, object]]:

@@ -4,25 +4,32 @@ import csv
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Model, Q, Sum
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from portal.filters import ChangeRecordFilterSet
+from portal.middleware import HtmxRequest
+from portal.permissions import Action, can, require
 from portal.uploads import read_table
+from portal.views import change_records_context
 from registry import estimates, selectors, services
 from registry.filters import DepositFilterSet, EnterpriseFilterSet
 from registry.forms import ComponentForm, DepositForm, EnterpriseForm, ForecastForm, SurveyForm, SurveyUploadForm
 from registry.models import Deposit, Enterprise
 
 PAGE_SIZE = 50
+
+Saved = TypeVar("Saved", bound=Model)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")  # htmx asks for the results only
-def deposit_list(request: HttpRequest) -> HttpResponse:
+def deposit_list(request: HtmxRequest) -> HttpResponse:
     filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
     deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(deposits, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -41,7 +48,7 @@ def deposit_list(request: HttpRequest) -> HttpResponse:
         "map_points": selectors.deposit_map_points(deposits),
         "map_settings": selectors.map_settings(),
         "query": request.GET.copy(),
-        "may_create": request.user.is_authenticated and Enterprise.objects.restrict(request.user, "change").exists(),
+        "may_create": Enterprise.objects.restrict(request.user, Action.CHANGE).exists(),
     }
     template = "registry/_deposit_results.html" if request.htmx else "registry/deposit_list.html"
     return render(request, template, context)
@@ -60,7 +67,7 @@ def _forecast_context(request: HttpRequest, deposit: Deposit) -> dict[str, objec
 
 
 @vary_on_headers("HX-Request")  # htmx asks for the forecast only
-def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def deposit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(selectors.deposit_detail_queryset(user=request.user), pk=pk)
     if request.htmx:
         return render(request, "registry/_forecast.html", {"deposit": deposit, **_forecast_context(request, deposit)})
@@ -77,16 +84,14 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "map_points": selectors.deposit_map_points(Deposit.objects.filter(pk=deposit.pk)),
         "map_settings": selectors.map_settings(),
-        "may_change": Deposit.objects.restrict(request.user, "change").filter(pk=pk).exists(),
-        "may_read_history": selectors.may_read_history(
-            user=request.user, region_id=deposit.region_id, enterprise_id=deposit.operator_id
-        ),
+        "may_change": can(request.user, Action.CHANGE, deposit),
+        "may_read_history": can(request.user, Action.READ_HISTORY, deposit),
         **_forecast_context(request, deposit),
     }
     return render(request, "registry/deposit_detail.html", context)
 
 
-def _save(form: ModelForm, write: object) -> object | None:
+def _save(form: ModelForm, write: Callable[[dict[str, Any]], Saved]) -> Saved | None:
     """Run a service with a valid form's data; put the service's own errors back on the form."""
     if not form.is_valid():
         return None
@@ -99,6 +104,7 @@ def _save(form: ModelForm, write: object) -> object | None:
 
 @login_required
 def deposit_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CHANGE)
     form = DepositForm(request.POST or None, user=request.user)
     if request.method == "POST":
         deposit = _save(form, lambda fields: services.deposit_create(actor=request.user, fields=fields))
@@ -109,7 +115,10 @@ def deposit_create(request: HttpRequest) -> HttpResponse:
 
 
 def _changeable_deposit(request: HttpRequest, pk: int) -> Deposit:
-    return get_object_or_404(Deposit.objects.restrict(request.user, "change").select_related("operator"), pk=pk)
+    """A deposit the user may see (else 404) and change (else 403)."""
+    deposit = get_object_or_404(selectors.deposit_list(user=request.user), pk=pk)
+    require(request.user, Action.CHANGE, deposit)
+    return deposit
 
 
 @login_required
@@ -166,7 +175,7 @@ def component_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _add_to_deposit(
-    request: HttpRequest, pk: int, form_class: type[ModelForm], add: Callable[..., object], title: str, done: str
+    request: HttpRequest, pk: int, form_class: type[ModelForm], add: Callable[..., Model], title: str, done: str
 ) -> HttpResponse:
     """A survey or a composition line added to a deposit the user may change."""
     deposit = _changeable_deposit(request, pk)
@@ -182,14 +191,16 @@ def _add_to_deposit(
 def deposit_history(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(selectors.deposit_list(user=request.user), pk=pk)
     records = selectors.deposit_history(user=request.user, deposit=deposit)
-    return render(request, "registry/history.html", {"object": deposit, "records": records})
+    context = change_records_context(request, records, ChangeRecordFilterSet)
+    return render(request, "registry/history.html", {"object": deposit, **context})
 
 
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     queryset = (
-        Enterprise.objects.restrict(request.user)
+        Enterprise.objects.restrict(request.user, Action.VIEW)
         .select_related("region")
-        .annotate(deposit_count=Count("deposits"))
+        # Only the deposits the user may see: the count would otherwise tell of unpublished ones.
+        .annotate(deposit_count=Count("deposits", filter=Q(deposits__in=selectors.deposit_list(user=request.user))))
         .order_by("name", "pk")  # Meta.ordering does not apply to a query with an aggregate
     )
     filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
@@ -201,22 +212,23 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user).select_related("region"), pk=pk)
+    enterprise = get_object_or_404(
+        Enterprise.objects.restrict(request.user, Action.VIEW).select_related("region"), pk=pk
+    )
     deposits = selectors.deposit_list(user=request.user).filter(operator=enterprise)
     context = {
         "enterprise": enterprise,
         "deposits": deposits,
-        "may_read_history": selectors.may_read_history(
-            user=request.user, region_id=enterprise.region_id, enterprise_id=enterprise.pk
-        ),
-        "may_change": Enterprise.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+        "may_read_history": can(request.user, Action.READ_HISTORY, enterprise),
+        "may_change": can(request.user, Action.CHANGE, enterprise),
     }
     return render(request, "registry/enterprise_detail.html", context)
 
 
 @login_required
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, "change"), pk=pk)
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, Action.VIEW), pk=pk)
+    require(request.user, Action.CHANGE, enterprise)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST":
         saved = _save(
@@ -231,6 +243,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_history(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=pk)
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, Action.VIEW), pk=pk)
     records = selectors.enterprise_history(user=request.user, enterprise=enterprise)
-    return render(request, "registry/history.html", {"object": enterprise, "records": records})
+    context = change_records_context(request, records, ChangeRecordFilterSet)
+    return render(request, "registry/history.html", {"object": enterprise, **context})

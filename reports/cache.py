@@ -13,6 +13,7 @@ switcher's form and htmx's headers carry one), and every answer, cached or not, 
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
-from django.utils.cache import cc_delim_re
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
@@ -34,6 +34,9 @@ TIMEOUT = 24 * 3600
 # Pages also expire on their own: a few details depend on the date (the forecast's default year).
 PAGE_TIMEOUT = 3600
 CSRF_PLACEHOLDER = "qaldyq-csrf-token-placeholder"
+# The request attribute that marks a request whose answer is rendered for the cache (a `_Fill`).
+FILL = "_page_cache_fill"
+COMMAS = re.compile(r"\s*,\s*")  # between the headers a Vary names, as django.utils.cache splits them
 T = TypeVar("T")
 
 
@@ -67,7 +70,9 @@ CACHED_VIEWS: dict[str, CachedView] = {
 
 def _version() -> int:
     # Started from the clock rather than from 1: a version key lost while entries survive must not meet them again.
-    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    assert version is not None  # get_or_set gives the value it finds or sets
+    return version
 
 
 def invalidate() -> None:
@@ -114,9 +119,9 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        fill: _Fill | None = getattr(request, "_page_cache_fill", None)
+        fill: _Fill | None = getattr(request, FILL, None)
         if fill is not None:  # rendered for the cache (see `process_view`)
-            if _shareable(request, response, fill.view):
+            if isinstance(response, HttpResponse) and _shareable(request, response, fill.view):
                 headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
                 cache.set(fill.key, (fill.version, response.content, headers), PAGE_TIMEOUT)
             _insert_csrf_token(request, response)
@@ -135,7 +140,7 @@ class PublicPageCacheMiddleware:
         if entry is None or entry[0] != version:
             # The version read now is stored with the page: a page rendered while a change commits is stored
             # under the old version, and so never served.
-            request._page_cache_fill = _Fill(view, key, version)
+            setattr(request, FILL, _Fill(view, key, version))
             return None
         _version_rendered, content, headers = entry
         response = HttpResponse(content, headers=headers)
@@ -146,7 +151,7 @@ class PublicPageCacheMiddleware:
 def csrf_token_placeholder(request: HttpRequest) -> dict[str, str]:
     """Context processor: a page rendered for the cache gets a placeholder instead of this reader's CSRF token
     (it overrides Django's built-in `csrf` processor, which runs first)."""
-    return {"csrf_token": CSRF_PLACEHOLDER} if hasattr(request, "_page_cache_fill") else {}
+    return {"csrf_token": CSRF_PLACEHOLDER} if hasattr(request, FILL) else {}
 
 
 def _cached_view(request: HttpRequest) -> CachedView | None:
@@ -172,14 +177,13 @@ def _page_key(request: HttpRequest, view: CachedView) -> str:
     return f"page:{get_language()}:{get_current_timezone_name()}:{digest}"
 
 
-def _shareable(request: HttpRequest, response: HttpResponseBase, view: CachedView) -> bool:
-    """Whether an answer rendered for an anonymous reader holds nothing of theirs and fits its key."""
-    vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))} - {""}
+def _shareable(request: HttpRequest, response: HttpResponse, view: CachedView) -> bool:
+    """Whether an answer rendered for an anonymous reader (not streamed) holds nothing of theirs and fits its key."""
+    vary = {header.strip().lower() for header in COMMAS.split(response.get("Vary", ""))} - {""}
     keyed = {header.lower() for header in view.headers} | {"accept-language"}  # the language is in the key
     cache_control = response.get("Cache-Control", "").lower()
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not request.session.modified
         # The view (or a malformed CSRF cookie) asked for a real token, which may be in the page.
@@ -192,7 +196,8 @@ def _shareable(request: HttpRequest, response: HttpResponseBase, view: CachedVie
 def _insert_csrf_token(request: HttpRequest, response: HttpResponseBase) -> None:
     """Put this reader's CSRF token where the page has the placeholder; the CSRF middleware then sets its cookie."""
     placeholder = CSRF_PLACEHOLDER.encode()
-    if response.streaming or placeholder not in response.content:
+    # A streamed answer (not an HttpResponse) is never rendered for the cache.
+    if not isinstance(response, HttpResponse) or placeholder not in response.content:
         return
     response.content = response.content.replace(placeholder, get_token(request).encode())
     if response.has_header("Content-Length"):

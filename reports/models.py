@@ -5,6 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.audit import AuditedModel, AuditedQuerySet
+from portal.leases import LeasedWork
+from portal.permissions import PublicQuerySet, RestrictedQuerySet
 from registry.models import Region
 
 
@@ -15,6 +18,8 @@ class PublishedSeries(models.Model):
     title = models.CharField(_("title"), max_length=300)
     source = models.TextField(_("source"))
     note = models.TextField(_("note"), blank=True)
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -55,7 +60,11 @@ class PublishedValue(models.Model):
         return f"{self.series.code} {self.indicator} {self.region_id or 'KZ'} {self.year}: {self.value}"
 
 
-class YearReference(models.Model):
+class YearReferenceQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    pass
+
+
+class YearReference(AuditedModel):
     """Population and GDP of a year, entered by administrators; per-capita figures stay blank without them."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -63,8 +72,11 @@ class YearReference(models.Model):
     gdp_million_usd = models.DecimalField(_("GDP, million US$"), max_digits=14, decimal_places=1, null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
 
+    objects = YearReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year"]
+        verbose_name = _("population and GDP of a year")
 
     def __str__(self) -> str:
         return str(self.year)
@@ -98,6 +110,28 @@ class WasteAggregate(models.Model):
         return f"{self.year} {self.region_id} {self.hazard_level or '-'} {self.deposit_kind or '-'}"
 
 
+class ReturnCoverage(models.Model):
+    """How many returns the waste figures of a year and region cover: the enterprises expected to file for the year
+    (`registry.returns.selectors.expected_filers`) in the region they were in on 31 December, and of them how many
+    have an accepted return (their figures are in `WasteAggregate`), how many a submitted one not yet decided, and
+    how many a return sent back and not submitted again. The rest of the expected are missing.
+
+    Computed by reports.aggregates with the waste aggregates of the same year, in the same transaction."""
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    expected = models.PositiveIntegerField()
+    accepted = models.PositiveIntegerField()
+    submitted = models.PositiveIntegerField()  # submitted, not yet decided, with no accepted version
+    returned = models.PositiveIntegerField()  # sent back for correction and not submitted again; among the missing
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "region"], name="returncoverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id}: {self.accepted} of {self.expected}"
+
+
 class MonitoringAggregate(models.Model):
     """Evaluated monitoring results by year, region, pollutant and medium."""
 
@@ -128,11 +162,15 @@ class MonitoringAggregate(models.Model):
 
 class DirtyAggregate(models.Model):
     """A (kind, year, region) whose aggregates must be recomputed. Many events mark the same row, and one
-    refresh task clears them all: a burst of events becomes one update."""
+    refresh task clears them all: a burst of events becomes one update.
+
+    Every mark of an existing row adds one to `generation`; a refresh deletes the row only if its generation is
+    still the one it saw before computing, so a mark made meanwhile survives it (reports.aggregates)."""
 
     kind = models.CharField(max_length=10, choices=[("waste", "waste"), ("monitoring", "monitoring")])
     year = models.PositiveSmallIntegerField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "year", "region"], name="dirtyaggregate_unique")]
@@ -141,8 +179,18 @@ class DirtyAggregate(models.Model):
         return f"{self.kind} {self.year} {self.region_id}"
 
 
-class RegionalReport(models.Model):
-    """A regional annual report ordered by an inspector or administrator, generated as a PDF by a worker."""
+class RegionalReportQuerySet(AuditedQuerySet, RestrictedQuerySet):  # type: ignore[override]
+    """Inspectors order and read the reports of the regions they inspect; administrators all."""
+
+    region_field = "region_id"
+
+
+class RegionalReport(LeasedWork, AuditedModel):
+    """A regional annual report ordered by an inspector or administrator, generated as a PDF by a worker under a
+    lease on the row (portal.leases)."""
+
+    # Its status and error are audited; the progress bar and the lease are not.
+    audit_exclude = ("progress", "claimed_at", "lease_until", "attempts")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -150,21 +198,28 @@ class RegionalReport(models.Model):
         DONE = "done", _("ready")
         FAILED = "failed", pgettext_lazy("report generation", "failed")
 
+    lease_queued, lease_running, lease_done, lease_failed = Status.QUEUED, Status.RUNNING, Status.DONE, Status.FAILED
+    lease_asked_at = "requested_at"
+
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
     language = models.CharField(
         _("language"), max_length=2, choices=[("kk", "қазақша"), ("ru", "русский"), ("en", "English")]
     )
-    requested_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(upload_to="reports/%Y/", blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("ordered by")
+    )
+    requested_at = models.DateTimeField(_("ordered"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = RegionalReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
+        verbose_name = _("regional report")
 
     def __str__(self) -> str:
         return f"{self.region} {self.year} ({self.language})"

@@ -2,19 +2,46 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.exports import csv_response, xlsx_response
+from portal.middleware import HtmxRequest
+from portal.permissions import Action, require
 from registry.models import Enterprise, Region
 from registry.selectors import deposit_list, deposit_map_points, map_settings
 from reports import selectors, services
 from reports.cache import cached
 from reports.forms import ReportForm
 from reports.models import PublishedValue, RegionalReport
+from reports.selectors import Coverage
+
+# The coverage of a reported figure in the downloads, after the figure (`_coverage_cells`).
+COVERAGE_COLUMNS = ("expected returns", "accepted returns", "submitted returns", "missing returns",
+                    "sent back returns", "coverage %", "provisional")  # fmt: skip
+
+
+def _coverage_cells(coverage: Coverage | None) -> list[object]:
+    if coverage is None or not coverage.expected:
+        return [None] * len(COVERAGE_COLUMNS)
+    return [coverage.expected, coverage.accepted, coverage.submitted, coverage.missing, coverage.returned,
+            coverage.share, "yes" if coverage.provisional else "no"]  # fmt: skip
+
+
+def coverage_note(coverage: Coverage | None) -> str | None:
+    """ "12 of 20 expected returns", and "provisional" below the threshold; None when nothing is known."""
+    if coverage is None or not coverage.expected:
+        return None
+    note = ngettext(
+        "%(accepted)s of %(expected)s expected return", "%(accepted)s of %(expected)s expected returns",
+        coverage.expected,
+    ) % {"accepted": coverage.accepted, "expected": coverage.expected}  # fmt: skip
+    return _("%(note)s, provisional") % {"note": note} if coverage.provisional else note
 
 
 def regional_table(request: HttpRequest) -> HttpResponse:
@@ -23,12 +50,27 @@ def regional_table(request: HttpRequest) -> HttpResponse:
     table = cached("regional-table", order, compute=lambda: selectors.regional_table(order=order))
     download = request.GET.get("format")
     if table is not None and download in {"csv", "xlsx"}:
-        header = [_("Region"), "ISO 3166-2", *[f"{column.year} {column.source}" for column in table.columns]]
-        rows = [[row.region.name, row.region.iso_code, *row.values] for row in table.rows]
-        rows.append([_("Republic of Kazakhstan"), "KZ", *table.total.values])
+        # Each reported figure is followed by its coverage.
+        header = [_("Region"), "ISO 3166-2"]
+        for column in table.columns:
+            header.append(f"{column.year} {column.source}")
+            if column.source == "reported":
+                header += [f"{column.year} {name}" for name in COVERAGE_COLUMNS]
+
+        def cells(row: selectors.TableRow) -> list[object]:
+            found: list[object] = []
+            for column, value, coverage in zip(table.columns, row.values, row.coverage, strict=True):
+                found.append(value)
+                if column.source == "reported":
+                    found += _coverage_cells(coverage)
+            return found
+
+        rows = [[row.region.name, row.region.iso_code, *cells(row)] for row in table.rows]
+        rows.append([_("Republic of Kazakhstan"), "KZ", *cells(table.total)])
         respond = csv_response if download == "csv" else xlsx_response
         return respond("qaldyq-hazardous-waste-by-region", header, rows)
-    return render(request, "reports/regional_table.html", {"table": table, "order": order})
+    context = {"table": table, "order": order, "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT}
+    return render(request, "reports/regional_table.html", context)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -40,20 +82,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "published_recycled": [_number(row.published.get("recycled")) for row in years],
         "reported_generated": [_number(row.reported.get("generated")) for row in years],
         "reported_recycled": [_number(row.reported.get("recycled")) for row in years],
+        # A provisional year's reported points are drawn apart, with their coverage as a note.
+        "reported_provisional": [bool(row.coverage and row.coverage.provisional) for row in years],
+        "reported_coverage": [coverage_note(row.coverage) for row in years],
     }
     if request.GET.get("format") in {"csv", "xlsx"}:
         header = ["year", *[f"published {name}" for name in selectors.NATIONAL_INDICATORS],
                   *[f"reported {name}" for name in selectors.AMOUNTS], "reported recycled_share_pct",
-                  "reported per_capita_kg"]  # fmt: skip
+                  "reported per_capita_kg", *[f"reported {name}" for name in COVERAGE_COLUMNS]]  # fmt: skip
         rows = [
             [row.year, *[row.published.get(name) for name in selectors.NATIONAL_INDICATORS],
              *[row.reported.get(name) for name in selectors.AMOUNTS], row.reported_recycled_share,
-             row.reported_per_capita_kg]
+             row.reported_per_capita_kg, *_coverage_cells(row.coverage)]
             for row in years
         ]  # fmt: skip
         respond = csv_response if request.GET["format"] == "csv" else xlsx_response
         return respond("qaldyq-national-indicators", header, rows)
-    return render(request, "reports/dashboard.html", {"years": years, "chart": chart})
+    context = {"years": years, "chart": chart, "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT}
+    return render(request, "reports/dashboard.html", context)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -69,7 +115,8 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
         )
     )
     reported = {row["year"]: row["held"] for row in selectors.reported_values(region=iso_code)}
-    years = sorted(published.keys() | reported.keys())
+    coverage = selectors.region_coverage(iso_code)
+    years = sorted(published.keys() | reported.keys() | coverage.keys())
     monitoring = list(selectors.monitoring_statistics(region=iso_code).order_by("-year", "pollutant_code", "medium"))
     worst = sorted(
         (row for row in monitoring if row.exceeding),
@@ -79,16 +126,19 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
     deposits = deposit_list(user=request.user).filter(region=region)
     context = {
         "region": region,
-        "rows": [(year, published.get(year), reported.get(year)) for year in years],
+        "rows": [(year, published.get(year), reported.get(year), coverage.get(year)) for year in years],
         "chart": {
             "years": years,
             "published": [_number(published.get(year)) for year in years],
             "reported": [_number(reported.get(year)) for year in years],
+            "reported_provisional": [year in coverage and coverage[year].provisional for year in years],
+            "reported_coverage": [coverage_note(coverage.get(year)) for year in years],
         },
         "monitoring": monitoring,
         "worst": worst,
         "map_points": deposit_map_points(deposits),
         "map_settings": map_settings(),
+        "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT,
     }
     return render(request, "reports/region.html", context)
 
@@ -108,18 +158,16 @@ def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise's accepted yearly totals, as the E-PRTR shows facilities."""
     enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
     totals = selectors.enterprise_totals(enterprise.pk)
-    return render(request, "reports/enterprise.html", {"enterprise": enterprise, "totals": totals})
-
-
-def _reports_staff(request: HttpRequest) -> None:
-    if not (request.user.is_authenticated and (request.user.is_inspector or request.user.is_administrator)):
-        raise PermissionDenied
+    uncounted = selectors.enterprise_uncounted_years(enterprise.pk)
+    return render(
+        request, "reports/enterprise.html", {"enterprise": enterprise, "totals": totals, "uncounted": uncounted}
+    )
 
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    _reports_staff(request)
-    form = ReportForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    require(request.user, Action.ORDER_REPORTS)
+    form = ReportForm(request.POST or None, user=request.user, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(actor=request.user, **form.cleaned_data)
@@ -127,20 +175,21 @@ def report_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("reports:report", pk=report.pk)
-    reports = RegionalReport.objects.select_related("region", "requested_by")[:100]
+    reports = RegionalReport.objects.restrict(request.user, Action.VIEW).select_related("region", "requested_by")[:100]
     return render(request, "reports/report_list.html", {"form": form, "reports": reports})
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _reports_staff(request)
-    report = get_object_or_404(RegionalReport.objects.select_related("region"), pk=pk)
+def report_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        RegionalReport.objects.restrict(request.user, Action.VIEW).select_related("region"), pk=pk
+    )
     template = "reports/_report_progress.html" if request.htmx else "reports/report_detail.html"
     return render(request, template, {"report": report})
 
 
 @login_required
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
-    _reports_staff(request)
-    report = get_object_or_404(RegionalReport, pk=pk, status=RegionalReport.Status.DONE)
+    reports = RegionalReport.objects.restrict(request.user, Action.VIEW)
+    report = get_object_or_404(reports, pk=pk, status=RegionalReport.Status.DONE)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])

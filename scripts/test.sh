@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, migrations check, then pytest on two processes.
+# The whole test suite: lint (scripts/lint.sh), then pytest on two processes.
 # Run through scripts/with_services.sh, which provides PostgreSQL and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,7 +7,5 @@ BIN=.venv/bin
 
 scripts/need.sh chromium /usr/bin/chromium "the browser tests need Chromium"
 
-"$BIN/ruff" check .
-"$BIN/ruff" format --check .
-"$BIN/python" manage.py makemigrations --check --dry-run
+scripts/lint.sh
 "$BIN/pytest" -n 2 --dist loadfile "$@"

@@ -1,9 +1,13 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from monitoring import selectors
 from monitoring.ingest import COLUMNS
-from monitoring.models import SEVERITY_NAMES, Alert, AlertEvent, AlertStatus, MonitoringPoint, Submission
+from monitoring.models import SEVERITY_NAMES, Alert, AlertEvent, AlertStatus, MonitoringPoint, Result, Submission
 from portal.api.fields import NaturalKeyField
+from portal.models import User
 from registry.models import Enterprise
 
 
@@ -26,7 +30,7 @@ class RawResultsField(serializers.ListField):
 
     child = serializers.DictField()
 
-    def to_internal_value(self, data: object) -> list[dict]:
+    def to_internal_value(self, data: Any) -> list[dict]:
         return [{name: row.get(name) for name in COLUMNS} for row in super().to_internal_value(data)]
 
 
@@ -45,13 +49,35 @@ class CountsSerializer(serializers.Serializer):
     rows_read = serializers.IntegerField()
 
 
+class WorkErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. rows_invalid, no_ruleset, interrupted, exception")
+    params = serializers.DictField(help_text="The code's parameters, such as the number of rows with errors.")
+    message = serializers.CharField(help_text="The error in the language of the request.")
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.bin")
-    counts = CountsSerializer()
+    counts = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField(
+        help_text="Why the submission failed, or why its last attempt did while it is tried again; null if none."
+    )
 
     class Meta:
         model = Submission
-        fields = ["id", "enterprise", "channel", "status", "received_at", "evaluated_at", "counts", "errors"]
+        fields = [
+            "id", "enterprise", "channel", "status", "received_at", "evaluated_at", "counts", "errors", "attempts",
+            "error",
+        ]  # fmt: skip
+
+    @extend_schema_field(CountsSerializer())
+    def get_counts(self, submission: Submission) -> dict[str, Any]:
+        return CountsSerializer(selectors.submission_counts(submission)).data
+
+    @extend_schema_field(WorkErrorSerializer(allow_null=True))
+    def get_error(self, submission: Submission) -> dict[str, object] | None:
+        if not submission.error_code:
+            return None
+        return {"code": submission.error_code, "params": submission.error_params, "message": submission.error_message}
 
 
 class ExceedanceSerializer(serializers.Serializer):
@@ -69,12 +95,12 @@ class ExceedanceSerializer(serializers.Serializer):
     severity = serializers.SerializerMethodField()
     alert = serializers.IntegerField(source="alert_id", allow_null=True)
 
-    def get_severity(self, result: object) -> str:
+    def get_severity(self, result: Result) -> str:
         return SEVERITY_NAMES[result.severity]
 
 
 class AlertEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = AlertEvent
@@ -87,7 +113,7 @@ class AlertSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="point.enterprise.region.iso_code")
     pollutant = serializers.CharField(source="pollutant.code")
     severity = serializers.SerializerMethodField()
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_to = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Alert

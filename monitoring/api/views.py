@@ -6,21 +6,24 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from monitoring import selectors, services
 from monitoring.api import serializers as s
 from monitoring.filters import AlertFilterSet, ExceedanceFilterSet, PointFilterSet
 from monitoring.models import Alert, MonitoringPoint, Result, Submission
-from portal.api.views import RestrictedViewSetMixin
+from portal.api.views import BaseViewSet
 from portal.models import User
+from portal.permissions import Action
 
 
-class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
+class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
     """Batches of monitoring results. A 400 lists every bad row: {"row", "field", "reason"}."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
 
     queryset = Submission.objects.select_related("enterprise")
+    permission_actions = {"create": Action.SUBMIT}
     serializer_class = s.SubmissionSerializer
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -31,7 +34,6 @@ class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
         return super().handle_exception(exc)
 
     def _response(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
-        submission.counts = selectors.submission_counts(submission)
         return Response(s.SubmissionSerializer(submission).data, status=code)
 
     @extend_schema(request=s.SubmissionCreateSerializer, responses={201: s.SubmissionSerializer})
@@ -47,7 +49,7 @@ class SubmissionViewSet(RestrictedViewSetMixin, mixins.RetrieveModelMixin):
         return self._response(self.get_object())
 
 
-class ExceedanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin):
+class ExceedanceViewSet(BaseViewSet, mixins.ListModelMixin):
     """Every result above its MPC, with the norm, the ratio and the severity."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
@@ -60,11 +62,12 @@ class ExceedanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin):
         return selectors.exceedances(user=self.request.user)
 
 
-class AlertViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class AlertViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
     queryset = Alert.objects.all()
     serializer_class = s.AlertSerializer
     filterset_class = AlertFilterSet
+    permission_actions = {"update_status": Action.WORK_ALERTS}
 
     def get_queryset(self) -> QuerySet[Alert]:
         queryset = selectors.alerts(user=self.request.user)
@@ -90,10 +93,10 @@ class AlertViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(s.AlertDetailSerializer(self.get_queryset().get(pk=alert.pk)).data)
 
 
-class PointViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+class PointViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
     queryset = MonitoringPoint.objects.select_related("enterprise")
     serializer_class = s.PointSerializer
     filterset_class = PointFilterSet
 
-    def perform_create(self, serializer: s.PointSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[MonitoringPoint]) -> None:
         serializer.instance = services.point_create(actor=self.request.user, fields=serializer.validated_data)

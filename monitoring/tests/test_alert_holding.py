@@ -38,14 +38,14 @@ def in_thread(target, *args) -> tuple[threading.Thread, list]:
 
 
 def test_an_inspector_closing_an_alert_waits_for_the_evaluation_that_extends_it(monkeypatch):
-    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)  # the test runs the evaluations
+    monkeypatch.setattr(services, "enqueue", lambda *args: None)  # the test runs the evaluations
     load_monitoring_reference()
     enterprise = EnterpriseFactory()
     staff = MembershipFactory(enterprise=enterprise).user
     inspector = InspectorAssignmentFactory(region=enterprise.region).user
     MonitoringPoint.objects.create(enterprise=enterprise, code="AIR-1", medium="air", latitude="46.8", longitude="75")
     first = services.submission_create(actor=staff, enterprise=enterprise, rows=exceeding(1))
-    services.evaluate_submission(first.pk)
+    services.submission_evaluate(submission_id=first.pk)
     alert = Alert.objects.get()
     second = services.submission_create(actor=staff, enterprise=enterprise, rows=exceeding(2))
 
@@ -59,7 +59,7 @@ def test_an_inspector_closing_an_alert_waits_for_the_evaluation_that_extends_it(
         assert release.wait(10)
 
     monkeypatch.setattr(services, "_notify_once", notify_then_wait)
-    evaluation, evaluated = in_thread(services.evaluate_submission, second.pk)
+    evaluation, evaluated = in_thread(lambda: services.submission_evaluate(submission_id=second.pk))
     assert attached.wait(10)
     closing, closed = in_thread(
         lambda: services.alert_update(

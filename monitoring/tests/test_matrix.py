@@ -22,7 +22,9 @@ def matrix(html: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def columns(html: str) -> list[str]:
-    return re.findall(r"<th>([^<]+)</th>", re.search(r"<thead>(.*?)</thead>", html, re.S).group(1))
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S)
+    assert head, html
+    return re.findall(r"<th>([^<]+)</th>", head.group(1))
 
 
 @pytest.fixture

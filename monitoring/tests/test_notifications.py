@@ -1,15 +1,18 @@
-"""The inspectors of the enterprise's region are notified of each alert once: one Notification row per inspector
-and alert, each e-mail sent once however often the sender runs, and never one claimed by another sender."""
-
-from datetime import timedelta
+"""The inspectors of the enterprise's region are told of each alert once, through the outbox: an e-mail and a
+message on the site ("New for you") per inspector and alert, each e-mail sent once however often the evaluation or
+the sender runs, and one refused address recorded on its own row while the others still go out."""
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import Alert, Notification
+from monitoring.models import Alert
 from monitoring.tests.helpers import row
+from portal import outbox
+from portal.models import OutboxMessage
+from portal.tests.mail import REFUSED, REFUSING_BACKEND
+from registry.tests.factories import InspectorAssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +26,23 @@ def two_alerts() -> list[dict]:
     return [row("AIR-1", "Cu", "0.03"), row("AIR-1", "Cu", "0.004"), row("GW-1", "Pb", "0.04", "mg/l")]
 
 
-def test_each_inspector_of_the_region_is_notified_once_per_alert(
+def keys(channel: str) -> set[str]:
+    return set(
+        OutboxMessage.objects.filter(code="monitoring.alert", channel=channel).values_list("dedupe_key", flat=True)
+    )
+
+
+def test_each_inspector_of_the_region_is_told_once_per_alert(
     points, inspectors, other_inspector, staff_a, enterprise_a, submit, settings
 ):
     submit(staff_a, enterprise_a, two_alerts())
 
     alerts = list(Alert.objects.all())
     assert len(alerts) == 2
-    pairs = set(Notification.objects.values_list("alert_id", "recipient_id"))
-    assert pairs == {(alert.pk, user.pk) for alert in alerts for user in inspectors}
-    assert not Notification.objects.filter(recipient=other_inspector).exists()
-    assert not Notification.objects.filter(sent_at=None).exists()
+    expected = {f"alert:{alert.pk}:{user.pk}" for alert in alerts for user in inspectors}
+    assert keys("email") == keys("in_app") == expected
+    assert not OutboxMessage.objects.filter(recipient=other_inspector).exists()
+    assert not OutboxMessage.objects.filter(sent_at=None).exists()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [user.email for user in inspectors for _alert in alerts]
     )
@@ -43,15 +52,16 @@ def test_each_inspector_of_the_region_is_notified_once_per_alert(
     assert any(f"{settings.SITE_URL}/monitoring/alerts/{copper.pk}/" in message.body for message in mail.outbox)
 
 
-def test_sending_again_sends_nothing(points, inspectors, staff_a, enterprise_a, submit):
-    submit(staff_a, enterprise_a, two_alerts())
-    sent = len(mail.outbox)
-    assert sent == 4
+def test_evaluating_or_sending_again_sends_nothing(points, inspectors, staff_a, enterprise_a, submit):
+    submission = submit(staff_a, enterprise_a, two_alerts())
+    assert len(mail.outbox) == 4
 
-    assert services.send_notifications() == 0
-    assert services.send_notifications() == 0
+    services._notify_once(list(Alert.objects.values_list("pk", flat=True)))
+    assert outbox.send_due() == 0
 
-    assert len(mail.outbox) == sent
+    assert len(mail.outbox) == 4
+    assert OutboxMessage.objects.count() == 8
+    assert submission.status == "processed"
 
 
 def test_an_extended_alert_is_not_notified_again(points, inspectors, staff_a, enterprise_a, submit):
@@ -61,7 +71,7 @@ def test_an_extended_alert_is_not_notified_again(points, inspectors, staff_a, en
     submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.15")])
 
     assert Alert.objects.get(pollutant__code="Cu").result_count == 3
-    assert Notification.objects.count() == 4
+    assert OutboxMessage.objects.filter(channel="email").count() == 4
     assert mail.outbox == []
 
 
@@ -72,62 +82,51 @@ def test_a_new_alert_after_resolution_is_notified(air, inspector, staff_a, enter
 
     submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.03")])
 
-    assert Notification.objects.count() == 2
+    assert OutboxMessage.objects.filter(channel="email").count() == 2
     assert len(mail.outbox) == 1
 
 
-def subject(alert: Alert) -> str:
-    return f"Exceedance: {alert.pollutant.code} at {alert.point.code} ({alert.point.enterprise})"
+def test_a_refused_address_is_recorded_and_the_other_inspectors_are_still_told(
+    points, inspector, region, staff_a, enterprise_a, submit, settings
+):
+    """send_notifications once stopped at the first SMTP error and recorded nothing."""
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
+    refused = InspectorAssignmentFactory(region=region, user__username="aaa_refused", user__email=REFUSED).user
+
+    submit(staff_a, enterprise_a, two_alerts())
+
+    assert sorted(message.to[0] for message in mail.outbox) == [inspector.email] * 2
+    failed = OutboxMessage.objects.filter(channel="email", recipient=refused)
+    assert failed.count() == 2
+    for row_ in failed:
+        assert (row_.sent_at, row_.attempts) == (None, 1)
+        assert "SMTPRecipientsRefused" in row_.last_error
+        assert row_.next_attempt_at is not None
 
 
-@pytest.fixture
-def unsent(points, inspectors, staff_a, enterprise_a, django_capture_on_commit_callbacks):
-    """Notification rows written by an evaluation whose sending task has not run yet."""
-    with django_capture_on_commit_callbacks(execute=False):
-        submission = services.submission_create(actor=staff_a, enterprise=enterprise_a, rows=two_alerts())
-    services.evaluate_submission(submission.pk)  # its on_commit never fires: the test's transaction never commits
-    assert Notification.objects.filter(sent_at=None).count() == 4
-    assert mail.outbox == []
-    return list(Notification.objects.order_by("pk"))
-
-
-def test_the_sender_sends_each_message_once(unsent):
-    assert services.send_notifications() == 4
-    assert services.send_notifications() == 0
-
-    assert len(mail.outbox) == 4
-    assert not Notification.objects.filter(sent_at=None).exists()
-    assert Notification.objects.filter(claimed_at=None).count() == 0
-
-
-def test_a_notification_claimed_by_another_sender_is_not_sent_again(unsent):
-    claimed = unsent[0]
-    Notification.objects.filter(pk=claimed.pk).update(claimed_at=timezone.now())
-
-    assert services.send_notifications() == 3
-    assert services.send_notifications() == 0
-
-    assert len(mail.outbox) == 3
-    claimed.refresh_from_db()
-    assert claimed.sent_at is None
-    assert {(message.to[0], message.subject) for message in mail.outbox} == {
-        (notification.recipient.email, subject(notification.alert)) for notification in unsent[1:]
-    }
-
-
-def test_a_claim_left_by_a_dead_sender_is_taken_over_after_ten_minutes(unsent):
-    Notification.objects.filter(pk=unsent[0].pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
-
-    assert services.send_notifications() == 4
-
-    assert len(mail.outbox) == 4
-
-
-def test_an_inspector_without_an_e_mail_address_is_marked_sent(points, inspector, staff_a, enterprise_a, submit):
+def test_an_inspector_without_an_e_mail_address_is_told_on_the_site(points, inspector, staff_a, enterprise_a, submit):
     inspector.email = ""
     inspector.save()
 
     submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.03")])
 
     assert mail.outbox == []
-    assert Notification.objects.get().sent_at is not None
+    assert list(OutboxMessage.objects.values_list("channel", flat=True)) == ["in_app"]
+
+
+def test_new_for_you_lists_the_unread_alerts_until_each_is_opened(
+    points, inspector, staff_a, enterprise_a, submit, web
+):
+    submit(staff_a, enterprise_a, two_alerts())
+    copper = Alert.objects.get(pollutant__code="Cu")
+    client = web(inspector)
+
+    page = client.get("/monitoring/alerts/").content.decode()
+    assert "New for you" in page
+    assert f'<a href="/monitoring/alerts/{copper.pk}/">Exceedance: Cu at AIR-1 (Enterprise A LLP)</a>' in page
+
+    assert client.get(f"/monitoring/alerts/{copper.pk}/").status_code == 200
+    page = client.get("/monitoring/alerts/").content.decode()
+    assert "Exceedance: Cu at AIR-1" not in page
+    assert "Exceedance: Pb at GW-1 (Enterprise A LLP)" in page
+    assert OutboxMessage.objects.filter(channel="email", read_at=None).count() == 2, "e-mails are not 'read'"

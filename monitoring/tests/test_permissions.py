@@ -72,24 +72,7 @@ def test_staff_submit_for_their_own_enterprise_through_the_api(points, staff_a, 
     assert len(mail.outbox) == 1
 
 
-# Reading submissions
-
-
-def test_staff_read_their_own_submissions_only(site, staff_a, client_for, web):
-    client = client_for(staff_a)
-
-    assert client.get(f"{SUBMISSIONS}{site['a'].pk}/").status_code == 200
-    assert client.get(f"{SUBMISSIONS}{site['b'].pk}/").status_code == 404
-    assert web(staff_a).get(f"/monitoring/submissions/{site['b'].pk}/").status_code == 404
-
-
-def test_inspectors_read_the_submissions_of_their_regions(site, inspector, other_inspector, client_for, web):
-    assert client_for(inspector).get(f"{SUBMISSIONS}{site['b'].pk}/").status_code == 200
-    assert client_for(other_inspector).get(f"{SUBMISSIONS}{site['b'].pk}/").status_code == 404
-    assert web(other_inspector).get(f"/monitoring/submissions/{site['a'].pk}/").status_code == 404
-
-
-# Alerts and exceedances
+# Alerts and exceedances (who may open which submission and page: portal/tests/permission_matrix)
 
 
 def test_inspectors_see_the_alerts_of_their_regions_only(
@@ -162,21 +145,6 @@ def test_the_api_asks_the_public_to_log_in(site, client_for, url):
 
     assert response.status_code == 401
     assert "WWW-Authenticate" in response
-
-
-@pytest.mark.parametrize("page", ["alerts/", "alert", "submission", "upload/", "submit/", "matrix", "chart"])
-def test_monitoring_pages_ask_the_public_to_log_in(site, enterprise_a, web, page):
-    path = {
-        "alert": f"alerts/{site['alert_a'].pk}/",
-        "submission": f"submissions/{site['a'].pk}/",
-        "matrix": f"enterprises/{enterprise_a.pk}/matrix/",
-        "chart": f"points/{site['alert_a'].point_id}/Cu/",
-    }.get(page, page)
-
-    response = web(None).get(f"/monitoring/{path}")
-
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_the_public_sees_published_points(site, client_for, web):

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 
 from monitoring import services
-from monitoring.models import Alert, Notification, Result, Submission, SubmissionStatus
+from monitoring.models import Alert, Result, Submission, SubmissionStatus
 from monitoring.tests.helpers import row
+from portal.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def state() -> dict:
                 "pk", "status", "severity", "persistent", "result_count", "last_sampled_at"
             )
         ),
-        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "alert_id", "recipient_id")),
+        "messages": list(OutboxMessage.objects.order_by("pk").values_list("pk", "dedupe_key", "sent_at", "attempts")),
         "mail": len(mail.outbox),
     }
 
@@ -49,8 +50,8 @@ def test_evaluating_again_changes_nothing(evaluated, django_capture_on_commit_ca
     before = state()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.evaluate_submission(evaluated.pk)
-        services.evaluate_submission(evaluated.pk)
+        services.submission_evaluate(submission_id=evaluated.pk)
+        services.submission_evaluate(submission_id=evaluated.pk)
 
     assert state() == before
     evaluated.refresh_from_db()
@@ -63,7 +64,7 @@ def test_evaluating_again_an_unfinished_submission_changes_nothing(evaluated, dj
     Submission.objects.filter(pk=evaluated.pk).update(status=SubmissionStatus.RECEIVED, evaluated_at=None)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.evaluate_submission(evaluated.pk)
+        services.submission_evaluate(submission_id=evaluated.pk)
 
     assert state() == before
     evaluated.refresh_from_db()
@@ -75,6 +76,6 @@ def test_reading_a_processed_submission_again_stores_nothing(points, staff_a, en
     submission = submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.03")])
     before = state()
 
-    services.ingest_file(submission.pk)
+    services.submission_ingest_file(submission_id=submission.pk)
 
     assert state() == before

@@ -1,5 +1,6 @@
 """With a real Redis and a real Celery worker: a broker outage loses no submission, and a worker killed
-in the middle of an evaluation loses no alert and duplicates none once a worker runs again."""
+in the middle of an evaluation loses no alert and duplicates none once its lease has run out and a worker runs
+again."""
 
 import json
 import os
@@ -7,14 +8,17 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import timedelta
 
 import psycopg
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import Alert, MonitoringPoint, Notification, Result, Submission
+from monitoring.models import Alert, MonitoringPoint, Result, Submission
 from monitoring.reference import load_monitoring_reference
+from portal.models import OutboxMessage
 from portal.tests.worker import ROOT, database_url_for_subprocess, start_worker, wait_for
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory
 
@@ -64,10 +68,10 @@ def test_submission_is_kept_while_the_broker_is_down_and_evaluated_by_the_sweep(
     assert Result.objects.filter(submission=submission).count() == len(EXCEEDING)
 
     # The broker is back (the worker's): the periodic sweep enqueues what was left.
-    assert services.sweep_unevaluated(older_than_seconds=0) == [submission.pk]
+    assert services.submissions_sweep_unevaluated(older_than_seconds=0) == [submission.pk]
     assert wait_for(lambda: Submission.objects.get(pk=submission.pk).status == "processed")
     assert Alert.objects.filter(point=point).count() == 2
-    assert Notification.objects.count() == 2 * len(inspectors)
+    assert OutboxMessage.objects.filter(channel="email").count() == 2 * len(inspectors)
 
 
 def _waiting_on_alert_insert() -> bool:
@@ -95,16 +99,19 @@ def test_a_worker_killed_mid_evaluation_loses_no_alert_and_duplicates_none(site,
     celery_worker.kill()
     blocker.rollback()
     blocker.close()
-    assert Submission.objects.get(pk=submission.pk).status == "received"
+    assert Submission.objects.get(pk=submission.pk).status == "processing"
     assert not Alert.objects.exists()
+    # The dead worker's lease holds until it runs out: the sweep leaves the submission alone until then.
+    assert services.submissions_sweep_unevaluated(older_than_seconds=0) == []
+    Submission.objects.filter(pk=submission.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
 
     replacement = start_worker(celery_worker.queue)
     try:
-        services.sweep_unevaluated(older_than_seconds=0)
+        assert services.submissions_sweep_unevaluated(older_than_seconds=0) == [submission.pk]
         assert wait_for(lambda: Submission.objects.get(pk=submission.pk).status == "processed")
         # Run it once more through the worker: nothing changes.
-        services.sweep_unevaluated(older_than_seconds=0)
-        services.evaluate_submission(submission.pk)
+        services.submissions_sweep_unevaluated(older_than_seconds=0)
+        services.submission_evaluate(submission_id=submission.pk)
     finally:
         replacement.process.terminate()
         replacement.process.wait(timeout=20)
@@ -113,4 +120,4 @@ def test_a_worker_killed_mid_evaluation_loses_no_alert_and_duplicates_none(site,
     assert alerts.count() == 2
     assert sorted(alerts.values_list("result_count", flat=True)) == [1, 3]
     assert Result.objects.filter(submission=submission, alert__isnull=True).count() == 0
-    assert Notification.objects.count() == 2 * len(inspectors)
+    assert OutboxMessage.objects.filter(channel="email").count() == 2 * len(inspectors)

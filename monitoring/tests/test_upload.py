@@ -27,6 +27,7 @@ def csv_file(rows: list[dict], columns=COLUMNS, name: str = "results.csv") -> Si
 def xlsx_file(rows: list[dict]) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has one sheet
     sheet.append(list(COLUMNS))
     for item in rows:
         sheet.append([item.get(column, "") for column in COLUMNS])
@@ -55,7 +56,9 @@ def submission_page(web, user, response) -> tuple[Submission, str]:
 
 
 def status_on(page: str) -> str:
-    return re.search(r'data-testid="submission-status">([^<]*)<', page).group(1)
+    match = re.search(r'data-testid="submission-status">([^<]*)<', page)
+    assert match, page
+    return match.group(1)
 
 
 def test_a_good_file_is_read_and_evaluated(points, staff_a, enterprise_a, inspector, upload, web):

@@ -1,11 +1,66 @@
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from portal.audit_display import present
 from portal.models import ChangeRecord
+
+CHANGE_LINE = inline_serializer(
+    "ChangeLine",
+    {
+        "field": serializers.CharField(help_text="The field's name, as in `changes`."),
+        "label": serializers.CharField(help_text="The field's label, in the language asked for."),
+        "old": serializers.CharField(help_text="The old value, formatted for reading."),
+        "new": serializers.CharField(help_text="The new value, formatted for reading."),
+    },
+    many=True,
+)
+
+
+class ChangeRecordListSerializer(serializers.ListSerializer):
+    def to_representation(self, data: Any) -> list[Any]:
+        # Formatted together: the related rows the records name are read once for the whole page.
+        records = present(data.all() if hasattr(data, "all") else data)
+        return [self.child.to_representation(record) for record in records]  # type: ignore[union-attr]
 
 
 class ChangeRecordSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    """A change record with its raw values (`changes`: {field: [old, new]}, as stored) and the same change for
+    reading (`lines`: labels and formatted values, in the request's language)."""
+
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user_display = serializers.SerializerMethodField()
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    model = serializers.SerializerMethodField()
+    model_display = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
 
     class Meta:
         model = ChangeRecord
-        fields = ["time", "user", "kind", "object_repr", "changes"]
+        list_serializer_class = ChangeRecordListSerializer
+        fields = [
+            "time", "user", "user_display", "kind", "kind_display", "model", "model_display", "object_id",
+            "object_repr", "changes", "lines",
+        ]  # fmt: skip
+
+    def to_representation(self, instance: ChangeRecord) -> dict[str, Any]:
+        if not hasattr(instance, "lines"):
+            present([instance])
+        return super().to_representation(instance)
+
+    def get_user_display(self, record: ChangeRecord) -> str:
+        return record.actor  # type: ignore[attr-defined]
+
+    def get_model(self, record: ChangeRecord) -> str:
+        content_type = ContentType.objects.get_for_id(record.content_type_id)
+        return f"{content_type.app_label}.{content_type.model}"
+
+    def get_model_display(self, record: ChangeRecord) -> str:
+        return record.model_label  # type: ignore[attr-defined]
+
+    @extend_schema_field(CHANGE_LINE)
+    def get_lines(self, record: ChangeRecord) -> list[dict[str, str]]:
+        return [asdict(line) for line in record.lines]  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.env import env_bool, env_int, env_int_list, env_list, env_required, env_str
 
 SETTINGS = Path(__file__).resolve().parent.parent / "settings.py"
 
@@ -46,6 +46,19 @@ def test_malformed_int_names_the_variable(monkeypatch, raw):
     monkeypatch.setenv("QALDYQ_TEST_NUMBER", raw)
     with pytest.raises(ImproperlyConfigured, match="QALDYQ_TEST_NUMBER must be an integer"):
         env_int("QALDYQ_TEST_NUMBER", 60)
+
+
+@pytest.mark.parametrize(("raw", "value"), [("30,7", (30, 7)), (" 7, 30 ,7", (30, 7)), ("", (14,))])
+def test_int_list_values(monkeypatch, raw, value):
+    monkeypatch.setenv("QALDYQ_TEST_DAYS", raw)
+    assert env_int_list("QALDYQ_TEST_DAYS", (14,), minimum=1, maximum=365) == value
+
+
+@pytest.mark.parametrize("raw", ["30,soon", "0", "7,400", "30;7"])
+def test_malformed_int_list_names_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("QALDYQ_TEST_DAYS", raw)
+    with pytest.raises(ImproperlyConfigured, match="QALDYQ_TEST_DAYS must be integers"):
+        env_int_list("QALDYQ_TEST_DAYS", (14,), minimum=1, maximum=365)
 
 
 def test_list_and_str(monkeypatch):

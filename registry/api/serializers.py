@@ -1,9 +1,11 @@
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import NaturalKeyField
+from registry import estimates
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
 
 
@@ -21,7 +23,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "bin", "region", "address", "email", "phone", "website", "synthetic"]
         read_only_fields = ["synthetic"]
         # Uniqueness is checked by the service's full_clean, which names the field the same way.
-        extra_kwargs = {"bin": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"bin": {"validators": []}}
 
 
 class OperatorSerializer(serializers.ModelSerializer):
@@ -65,7 +67,7 @@ class DepositSerializer(serializers.ModelSerializer):
     """Deposit as read; `operator` is nested, `region` is its ISO code."""
 
     operator = OperatorSerializer(read_only=True)
-    region = serializers.SlugRelatedField(slug_field="iso_code", read_only=True)
+    region = serializers.SlugRelatedField[Region](slug_field="iso_code", read_only=True)
     tonnage_mt = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,10 +89,15 @@ class DepositSerializer(serializers.ModelSerializer):
 class DepositDetailSerializer(DepositSerializer):
     surveys = SurveySerializer(many=True, read_only=True)
     components = ComponentSerializer(many=True, read_only=True)
-    resource_potential = ContainedMetalSerializer(many=True, read_only=True)
+    resource_potential = serializers.SerializerMethodField()
 
     class Meta(DepositSerializer.Meta):
         fields = [*DepositSerializer.Meta.fields, "surveys", "components", "resource_potential"]
+
+    @extend_schema_field(ContainedMetalSerializer(many=True))
+    def get_resource_potential(self, deposit: Deposit) -> list[dict[str, Any]]:
+        metals = ContainedMetalSerializer(estimates.resource_potential(deposit, deposit.components.all()), many=True)
+        return metals.data  # type: ignore[return-value]  # stub: many=True gives a list
 
 
 class DepositWriteSerializer(serializers.ModelSerializer):

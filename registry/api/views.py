@@ -4,16 +4,18 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from portal.api.serializers import ChangeRecordSerializer
-from portal.api.views import RestrictedViewSetMixin
+from portal.api.views import BaseViewSet
+from portal.permissions import Action
 from registry import estimates, selectors, services
 from registry.api import serializers as s
 from registry.filters import DepositFilterSet, EnterpriseFilterSet, RegionFilterSet
 from registry.models import Deposit, Enterprise, Region
 
 
-class RegionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(BaseViewSet, viewsets.ReadOnlyModelViewSet):
     queryset = Region.objects.all()
     serializer_class = s.RegionSerializer
     filterset_class = RegionFilterSet
@@ -21,7 +23,7 @@ class RegionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class EnterpriseViewSet(
-    RestrictedViewSetMixin,
+    BaseViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -31,11 +33,13 @@ class EnterpriseViewSet(
     serializer_class = s.EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     lookup_field = "bin"
+    permission_actions = {"create": Action.ADMINISTER, "history": Action.READ_HISTORY}
 
-    def perform_create(self, serializer: s.EnterpriseSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Enterprise]) -> None:
         serializer.instance = services.enterprise_create(actor=self.request.user, fields=serializer.validated_data)
 
-    def perform_update(self, serializer: s.EnterpriseSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Enterprise]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update gives the serializer the enterprise
         serializer.instance = services.enterprise_update(
             actor=self.request.user, enterprise=serializer.instance, fields=serializer.validated_data
         )
@@ -43,15 +47,8 @@ class EnterpriseViewSet(
     @extend_schema(responses=ChangeRecordSerializer(many=True))
     @action(detail=True)
     def history(self, request: Request, bin: str) -> Response:
-        _require_login(self, request)
         records = selectors.enterprise_history(user=request.user, enterprise=self.get_object())
         return _history_response(self, records)
-
-
-def _require_login(view: viewsets.GenericViewSet, request: Request) -> None:
-    """History is never public: ask an anonymous client to authenticate (401) before looking anything up."""
-    if not request.user.is_authenticated:
-        view.permission_denied(request)
 
 
 def _history_response(view: viewsets.GenericViewSet, records: QuerySet) -> Response:
@@ -60,7 +57,7 @@ def _history_response(view: viewsets.GenericViewSet, records: QuerySet) -> Respo
 
 
 class DepositViewSet(
-    RestrictedViewSetMixin,
+    BaseViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -68,6 +65,7 @@ class DepositViewSet(
 ):
     queryset = Deposit.objects.select_related("operator", "region")
     filterset_class = DepositFilterSet
+    permission_actions = {"history": Action.READ_HISTORY}
 
     def get_queryset(self) -> QuerySet[Deposit]:
         queryset = super().get_queryset()
@@ -85,7 +83,6 @@ class DepositViewSet(
 
     def _detail(self, deposit: Deposit, status_code: int = status.HTTP_200_OK) -> Response:
         deposit = self.get_queryset().get(pk=deposit.pk)
-        deposit.resource_potential = estimates.resource_potential(deposit, deposit.components.all())
         return Response(s.DepositDetailSerializer(deposit).data, status=status_code)
 
     @extend_schema(responses=s.DepositDetailSerializer)
@@ -144,6 +141,5 @@ class DepositViewSet(
     @extend_schema(responses=ChangeRecordSerializer(many=True))
     @action(detail=True)
     def history(self, request: Request, pk: str) -> Response:
-        _require_login(self, request)
         records = selectors.deposit_history(user=request.user, deposit=self.get_object())
         return _history_response(self, records)

@@ -88,8 +88,9 @@ def _amount(raw: Any) -> tuple[Decimal | None, str]:
 
 def typed_expected_closing(raw: Mapping[str, Any]) -> Decimal | None:
     """The closing balance the other amounts imply, as soon as they are all numbers."""
-    amounts = {name: _amount(raw.get(name))[0] for name in AMOUNT_FIELDS}
-    return None if None in amounts.values() else expected_closing(amounts)
+    values = {name: _amount(raw.get(name))[0] for name in AMOUNT_FIELDS}
+    amounts = {name: value for name, value in values.items() if value is not None}
+    return expected_closing(amounts) if len(amounts) == len(values) else None
 
 
 def _deposit_id(raw: Any, allowed: set[int]) -> tuple[int | None, str]:
@@ -134,7 +135,7 @@ def _line_issues(
     amounts: dict[str, Decimal] = {}
     for name in AMOUNT_FIELDS:
         value, problem = _amount(raw.get(name))
-        if problem:
+        if value is None:
             issues.append(Issue(position, name, problem))
         else:
             amounts[name] = value

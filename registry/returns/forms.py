@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.permissions import Action, AnyUser
 from registry.models import Deposit, Enterprise
 from registry.returns.models import AMOUNT_FIELDS, HazardLevel, ReturnLine
 
@@ -10,9 +12,11 @@ class NewReturnForm(forms.Form):
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
     year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "change")
+        enterprise = self.fields["enterprise"]
+        assert isinstance(enterprise, forms.ModelChoiceField)  # declared above
+        enterprise.queryset = Enterprise.objects.restrict(user, Action.FILE)
 
 
 class LineForm(forms.Form):
@@ -29,10 +33,12 @@ class LineForm(forms.Form):
     transferred = forms.CharField(label=_("Transferred"), required=False)
     closing = forms.CharField(label=_("Closing"), required=False)
 
-    def __init__(self, *args: object, enterprise: Enterprise, **kwargs: object) -> None:
+    def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         deposits = Deposit.objects.filter(operator=enterprise).values_list("pk", "name")
-        self.fields["storage_deposit"].choices = [("", _("none")), *((str(pk), name) for pk, name in deposits)]
+        storage = self.fields["storage_deposit"]
+        assert isinstance(storage, forms.ChoiceField)  # declared above
+        storage.choices = [("", _("none")), *((str(pk), name) for pk, name in deposits)]
         for name in AMOUNT_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "amount"})
         self.fields["waste_code"].widget.attrs.update({"list": "waste-codes", "class": "code"})
@@ -54,7 +60,7 @@ class ReturnUploadForm(forms.Form):
 class SubmitForm(forms.Form):
     """One explanation per warning; the field names are the warnings' keys."""
 
-    def __init__(self, *args: object, warnings: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, warnings: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for warning in warnings:
             self.fields[warning.key] = forms.CharField(

@@ -2,12 +2,14 @@
 
 A return (enterprise, year) has numbered versions. A version is edited only while it is a draft;
 once submitted it is never changed again, and a correction is a new version copied from it.
+
+The tables keep the names they had while returns were part of the registry app (`Meta.db_table`).
 """
 
 import datetime
 import re
 from decimal import Decimal
-from typing import Self
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -16,20 +18,21 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Action, AnyUser, RestrictedQuerySet
+from portal.audit import AuditedModel, AuditedQuerySet
+from portal.permissions import PublicQuerySet
 from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _CODE_DIGITS = re.compile(r"\d")
 
 
-class WasteCodeQuerySet(RestrictedQuerySet):
-    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
-        if action == "view" or (user.is_authenticated and user.is_administrator):
-            return self.all()
-        return self.none()
+class WasteCodeQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    """The classifier is public; administrators maintain it."""
 
 
-class WasteCode(models.Model):
+class WasteCode(AuditedModel):
     """An entry of the national waste classifier (Order No. 314 of 6 August 2021), built like the EU List of Waste."""
 
     code = models.CharField(_("code"), max_length=8, unique=True, help_text=_("Six digits in pairs: “10 06 01”."))
@@ -45,6 +48,7 @@ class WasteCode(models.Model):
     objects = WasteCodeQuerySet.as_manager()
 
     class Meta:
+        db_table = "registry_wastecode"
         ordering = ["code"]
         verbose_name = _("waste code")
         verbose_name_plural = _("waste codes")
@@ -71,7 +75,11 @@ class WasteCode(models.Model):
         return f"{digits[:2]} {digits[2:4]} {digits[4:]}"
 
 
-class FilingYear(models.Model):
+class FilingYearQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
+    pass
+
+
+class FilingYear(AuditedModel):
     """Per reporting year: the filing deadline and how large a change against last year earns a warning."""
 
     year = models.PositiveSmallIntegerField(_("reporting year"), unique=True)
@@ -85,7 +93,10 @@ class FilingYear(models.Model):
         help_text=_("Warn when an amount grows or shrinks by more than this factor against last year."),
     )
 
+    objects = FilingYearQuerySet.as_manager()
+
     class Meta:
+        db_table = "registry_filingyear"
         ordering = ["-year"]
         verbose_name = _("filing year")
         verbose_name_plural = _("filing years")
@@ -145,6 +156,7 @@ class WasteReturn(models.Model):
     objects = WasteReturnQuerySet.as_manager()
 
     class Meta:
+        db_table = "registry_wastereturn"
         ordering = ["-year", "enterprise__name"]
         verbose_name = _("waste return")
         verbose_name_plural = _("waste returns")
@@ -153,28 +165,61 @@ class WasteReturn(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.year}"
 
+    @property
+    def current_version(self) -> "ReturnVersion":
+        """`current`, which every return has: `current` is empty only inside `services.return_create`, between
+        saving the return and its first version."""
+        assert self.current is not None
+        return self.current
 
-class ReturnVersion(models.Model):
-    waste_return = models.ForeignKey(WasteReturn, on_delete=models.CASCADE, related_name="versions")
+
+class ReturnVersion(AuditedModel):
+    """A version's workflow is audited: its status, who submitted and decided it, the reasons and the filer's
+    explanations. The warnings are what the checks said at submission, kept on the version, not a change."""
+
+    audit_parent = "waste_return"
+    audit_exclude = ("warnings",)
+    audit_enterprise = "waste_return__enterprise_id"
+    audit_region = "waste_return__enterprise__region_id"
+
+    waste_return = models.ForeignKey(
+        WasteReturn, on_delete=models.CASCADE, related_name="versions", verbose_name=_("waste return")
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reasons = models.TextField(_("the inspector's reasons"), blank=True)
     # Frozen at submission: [{"key", "line", "field", "message"}] and {key: the filer's explanation}.
     warnings = models.JSONField(default=list, blank=True)
-    confirmations = models.JSONField(default=dict, blank=True)
+    confirmations = models.JSONField(_("the filer's explanations"), default=dict, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
+        db_table = "registry_returnversion"
         ordering = ["waste_return", "number"]
+        verbose_name = _("return version")
         constraints = [
             models.UniqueConstraint(fields=["waste_return", "number"], name="returnversion_number_unique"),
             models.CheckConstraint(
@@ -194,7 +239,7 @@ class ReturnVersion(models.Model):
 AMOUNT_FIELDS = ("opening", "generated", "received", "recycled", "disposed", "transferred", "closing")
 
 
-def _amount(verbose_name: str) -> models.DecimalField:
+def _amount(verbose_name: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=3, default=Decimal(0))
 
 
@@ -217,6 +262,7 @@ class ReturnLine(models.Model):
     closing = _amount(_("closing balance, t"))
 
     class Meta:
+        db_table = "registry_returnline"
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "position"], name="returnline_position_unique"),
@@ -267,6 +313,7 @@ class ReturnEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        db_table = "registry_returnevent"
         ordering = ["time", "id"]
 
     def __str__(self) -> str:

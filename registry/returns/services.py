@@ -1,17 +1,23 @@
-"""Every write to a waste return: filing, editing a draft, submitting, deciding, correcting."""
+"""Every write to a waste return: filing, editing a draft, submitting, deciding, correcting; the messages about
+them and the reminders to file."""
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal import outbox
+from portal.models import Channel, OutboxMessage, User
+from portal.permissions import Action, AnyUser, require
 from registry.models import Deposit, Enterprise
-from registry.returns import tasks
 from registry.returns.checks import Issue, ParsedLine, parse_lines, warnings_for
 from registry.returns.models import (
     AMOUNT_FIELDS,
@@ -22,7 +28,8 @@ from registry.returns.models import (
     ReturnVersion,
     WasteReturn,
 )
-from registry.signals import return_accepted
+from registry.returns.selectors import outstanding_filers, previous_accepted_lines
+from registry.returns.signals import return_accepted, return_sent_back, return_submitted
 
 FIRST_YEAR = 2000
 
@@ -45,15 +52,16 @@ class WarningsUnconfirmed(ValidationError):
         )
 
 
-def _check_may_file(actor: User, enterprise: Enterprise) -> None:
-    if not Enterprise.objects.restrict(actor, "change").filter(pk=enterprise.pk).exists():
-        raise PermissionDenied(_("You may not file returns for %(enterprise)s.") % {"enterprise": enterprise})
+def _check_may_file(actor: AnyUser, enterprise: Enterprise) -> User:
+    return require(
+        actor, Action.FILE, enterprise, _("You may not file returns for %(enterprise)s.") % {"enterprise": enterprise}
+    )
 
 
-def _check_may_decide(actor: User, waste_return: WasteReturn) -> None:
-    may_see = WasteReturn.objects.restrict(actor).filter(pk=waste_return.pk).exists()
-    if not (may_see and (actor.is_inspector or actor.is_administrator)):
-        raise PermissionDenied(_("Only an inspector of the enterprise's region decides on this return."))
+def _check_may_decide(actor: AnyUser, waste_return: WasteReturn) -> User:
+    return require(
+        actor, Action.DECIDE, waste_return, _("Only an inspector of the enterprise's region decides on this return.")
+    )
 
 
 def _check_status(version: ReturnVersion, *allowed: str) -> None:
@@ -76,12 +84,13 @@ def _locked(version: ReturnVersion) -> ReturnVersion:
     )
 
 
-def _editable_draft(actor: User, version: ReturnVersion) -> ReturnVersion:
-    """The version, locked, once the actor may file for its enterprise and it is still a draft."""
+def _editable_draft(actor: AnyUser, version: ReturnVersion) -> tuple[ReturnVersion, User]:
+    """The version, locked, once the actor may file for its enterprise and it is still a draft; and the actor,
+    known then to be a logged-in user."""
     version = _locked(version)
-    _check_may_file(actor, version.waste_return.enterprise)
+    filer = _check_may_file(actor, version.waste_return.enterprise)
     _check_status(version, ReturnStatus.DRAFT)
-    return version
+    return version, filer
 
 
 def _parse(enterprise: Enterprise, lines: Iterable[Mapping[str, Any]], first_position: int) -> list[ParsedLine]:
@@ -118,42 +127,42 @@ def _check_year(year: int) -> None:
 
 @transaction.atomic
 def return_create(
-    *, actor: User, enterprise: Enterprise, year: int, lines: Iterable[Mapping[str, Any]], first_position: int = 1
+    *, actor: AnyUser, enterprise: Enterprise, year: int, lines: Iterable[Mapping[str, Any]], first_position: int = 1
 ) -> WasteReturn:
     """A new return with its first version, a draft. Nothing is saved unless every line passes."""
-    _check_may_file(actor, enterprise)
+    filer = _check_may_file(actor, enterprise)
     _check_year(year)
     if WasteReturn.objects.filter(enterprise=enterprise, year=year).exists():
         raise ValidationError({"year": _("A return for %(year)s already exists.") % {"year": year}})
     parsed = _parse(enterprise, lines, first_position)
     waste_return = WasteReturn.objects.create(enterprise=enterprise, year=year)
-    version = ReturnVersion.objects.create(waste_return=waste_return, number=1, created_by=actor)
+    version = ReturnVersion.objects.create(waste_return=waste_return, number=1, created_by=filer)
     _store_lines(version, parsed)
     waste_return.current = version
     waste_return.save(update_fields=["current"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.CREATED, actor=actor)
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.CREATED, actor=filer)
     return waste_return
 
 
 @transaction.atomic
 def draft_replace_lines(
-    *, actor: User, version: ReturnVersion, lines: Iterable[Mapping[str, Any]], first_position: int = 1
+    *, actor: AnyUser, version: ReturnVersion, lines: Iterable[Mapping[str, Any]], first_position: int = 1
 ) -> ReturnVersion:
     """Replace all lines of a draft (API and file upload); nothing changes unless every line passes."""
-    version = _editable_draft(actor, version)
+    version, filer = _editable_draft(actor, version)
     parsed = _parse(version.waste_return.enterprise, lines, first_position)
     version.lines.all().delete()
     _store_lines(version, parsed)
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.EDITED, actor=actor)
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.EDITED, actor=filer)
     return version
 
 
 @transaction.atomic
 def draft_line_save(
-    *, actor: User, version: ReturnVersion, position: int | None, data: Mapping[str, Any]
+    *, actor: AnyUser, version: ReturnVersion, position: int | None, data: Mapping[str, Any]
 ) -> ReturnLine:
     """Add (position None) or change one line of a draft, checked alone and against the other lines."""
-    version = _editable_draft(actor, version)
+    version, _filer = _editable_draft(actor, version)
     existing = version.lines.filter(position=position).first() if position is not None else None
     if position is not None and existing is None:
         raise ValidationError(_("Line %(line)s does not exist.") % {"line": position})
@@ -177,20 +186,9 @@ def draft_line_save(
 
 
 @transaction.atomic
-def draft_line_delete(*, actor: User, version: ReturnVersion, position: int) -> None:
-    version = _editable_draft(actor, version)
+def draft_line_delete(*, actor: AnyUser, version: ReturnVersion, position: int) -> None:
+    version, _filer = _editable_draft(actor, version)
     version.lines.filter(position=position).delete()
-
-
-def previous_accepted_lines(waste_return: WasteReturn) -> list[ReturnLine] | None:
-    """Last year's accepted lines of the same enterprise, or None when last year was never accepted."""
-    previous = (
-        WasteReturn.objects.filter(enterprise_id=waste_return.enterprise_id, year=waste_return.year - 1)
-        .exclude(accepted=None)
-        .values_list("accepted_id", flat=True)
-        .first()
-    )
-    return None if previous is None else list(ReturnLine.objects.filter(version_id=previous))
 
 
 def current_warnings(version: ReturnVersion) -> list[Issue]:
@@ -206,9 +204,21 @@ def current_warnings(version: ReturnVersion) -> list[Issue]:
     )
 
 
+def _send_on_commit(signal: Signal, waste_return: WasteReturn) -> None:
+    """Tell whoever listens (the statistics) of a change of the return's state, once it is committed."""
+    transaction.on_commit(
+        lambda: signal.send(
+            sender=WasteReturn,
+            waste_return_id=waste_return.pk,
+            year=waste_return.year,
+            region_id=waste_return.enterprise.region_id,
+        )
+    )
+
+
 @transaction.atomic
-def return_submit(*, actor: User, version: ReturnVersion, confirmations: Mapping[str, str]) -> ReturnVersion:
-    version = _editable_draft(actor, version)
+def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapping[str, str]) -> ReturnVersion:
+    version, filer = _editable_draft(actor, version)
     waste_return = version.waste_return
     if not version.lines.exists():
         raise LinesInvalid([Issue(None, "lines", _("A return needs at least one line."))])
@@ -218,7 +228,7 @@ def return_submit(*, actor: User, version: ReturnVersion, confirmations: Mapping
         raise WarningsUnconfirmed(unconfirmed)
     now = timezone.now()
     version.status = ReturnStatus.SUBMITTED
-    version.submitted_by, version.submitted_at = actor, now
+    version.submitted_by, version.submitted_at = filer, now
     version.warnings = [warning.as_dict() for warning in warnings]
     version.confirmations = {warning.key: str(confirmations[warning.key]).strip() for warning in warnings}
     version.save(update_fields=["status", "submitted_by", "submitted_at", "warnings", "confirmations"])
@@ -226,60 +236,57 @@ def return_submit(*, actor: User, version: ReturnVersion, confirmations: Mapping
         waste_return.first_submitted_at = now
         waste_return.late = any(warning.key == "late" for warning in warnings)
         waste_return.save(update_fields=["first_submitted_at", "late"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.SUBMITTED, actor=actor)
-    transaction.on_commit(lambda: tasks.notify_return_event.delay(version.pk, ReturnEvent.Kind.SUBMITTED))
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.SUBMITTED, actor=filer)
+    _notify(version, ReturnEvent.Kind.SUBMITTED)
+    _send_on_commit(return_submitted, waste_return)
     return version
 
 
-def _decide(actor: User, version: ReturnVersion, status: str, reasons: str = "") -> ReturnVersion:
+def _decide(actor: AnyUser, version: ReturnVersion, status: str, reasons: str = "") -> tuple[ReturnVersion, User]:
+    """The version, decided; and the actor, known then to be a logged-in user."""
     version = _locked(version)
-    _check_may_decide(actor, version.waste_return)
+    decider = _check_may_decide(actor, version.waste_return)
     _check_status(version, ReturnStatus.SUBMITTED)
     if version.waste_return.current_id != version.pk:
         raise ValidationError(_("A newer version of this return is being prepared; decide on that one."))
-    version.status, version.decided_by, version.decided_at, version.reasons = status, actor, timezone.now(), reasons
+    version.status, version.decided_by, version.decided_at, version.reasons = status, decider, timezone.now(), reasons
     version.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    return version
+    return version, decider
 
 
 @transaction.atomic
-def return_accept(*, actor: User, version: ReturnVersion) -> ReturnVersion:
-    version = _decide(actor, version, ReturnStatus.ACCEPTED)
+def return_accept(*, actor: AnyUser, version: ReturnVersion) -> ReturnVersion:
+    version, decider = _decide(actor, version, ReturnStatus.ACCEPTED)
     waste_return = version.waste_return
     waste_return.accepted = version
     waste_return.save(update_fields=["accepted"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.ACCEPTED, actor=actor)
-    transaction.on_commit(lambda: tasks.notify_return_event.delay(version.pk, ReturnEvent.Kind.ACCEPTED))
-    transaction.on_commit(
-        lambda: return_accepted.send(
-            sender=WasteReturn,
-            waste_return_id=waste_return.pk,
-            year=waste_return.year,
-            region_id=waste_return.enterprise.region_id,
-        )
-    )
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.ACCEPTED, actor=decider)
+    _notify(version, ReturnEvent.Kind.ACCEPTED)
+    _send_on_commit(return_accepted, waste_return)
     return version
 
 
 @transaction.atomic
-def return_send_back(*, actor: User, version: ReturnVersion, reasons: str) -> ReturnVersion:
+def return_send_back(*, actor: AnyUser, version: ReturnVersion, reasons: str) -> ReturnVersion:
     if not reasons.strip():
         raise ValidationError({"reasons": _("Say why the return goes back to the enterprise.")})
-    version = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=actor, note=reasons.strip())
-    transaction.on_commit(lambda: tasks.notify_return_event.delay(version.pk, ReturnEvent.Kind.RETURNED))
+    version, decider = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=decider, note=reasons.strip())
+    _notify(version, ReturnEvent.Kind.RETURNED)
+    _send_on_commit(return_sent_back, version.waste_return)
     return version
 
 
 @transaction.atomic
-def return_correct(*, actor: User, waste_return: WasteReturn) -> ReturnVersion:
+def return_correct(*, actor: AnyUser, waste_return: WasteReturn) -> ReturnVersion:
     """Start a correction: a new draft version, a copy of the newest one, which stays as it was."""
     waste_return = WasteReturn.objects.select_for_update(of=("self",)).select_related("current").get(pk=waste_return.pk)
-    _check_may_file(actor, waste_return.enterprise)
+    filer = _check_may_file(actor, waste_return.enterprise)
     current = waste_return.current
+    assert current is not None  # set when the return is created, with its first version
     if current.is_draft:
         raise ValidationError(_("Version %(number)s is still a draft: edit it.") % {"number": current.number})
-    version = ReturnVersion.objects.create(waste_return=waste_return, number=current.number + 1, created_by=actor)
+    version = ReturnVersion.objects.create(waste_return=waste_return, number=current.number + 1, created_by=filer)
     ReturnLine.objects.bulk_create(
         [
             ReturnLine(
@@ -295,5 +302,85 @@ def return_correct(*, actor: User, waste_return: WasteReturn) -> ReturnVersion:
     )
     waste_return.current = version
     waste_return.save(update_fields=["current"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.CORRECTION, actor=actor)
+    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.CORRECTION, actor=filer)
     return version
+
+
+# Messages about returns, through the outbox (their texts: registry/returns/messages.py): the inspectors of the
+# region hear of a submission, the enterprise's staff of a decision. Stored with the event, in its transaction.
+
+
+def _notify(version: ReturnVersion, event: str) -> None:
+    waste_return = version.waste_return
+    enterprise = waste_return.enterprise
+    if event == ReturnEvent.Kind.SUBMITTED:
+        users = User.objects.filter(inspector_assignments__region_id=enterprise.region_id, is_active=True)
+    else:
+        users = User.objects.filter(memberships__enterprise=enterprise, is_active=True)
+    outbox.post(
+        key=f"return:{version.pk}:{event}",
+        code=f"returns.{event}",
+        params={"return": str(waste_return), "number": version.number, "reasons": version.reasons},
+        link=reverse("returns:detail", args=[waste_return.pk]),
+        recipients=users.order_by("pk"),
+    )
+
+
+# Reminders to file: the overdue reminder is sent in this many days after the deadline (so a beat stopped for a
+# while still sends it), never later.
+OVERDUE_WINDOW = datetime.timedelta(days=30)
+
+
+def reminder_kind(deadline: datetime.date, today: datetime.date) -> str | None:
+    """Which reminder is due `today` for a return due on `deadline`: "due-N" from N days before it (N one of
+    RETURNS_REMINDER_DAYS, the nearest that has begun), "overdue" in the OVERDUE_WINDOW after it, else none."""
+    if deadline < today <= deadline + OVERDUE_WINDOW:
+        return "overdue"
+    begun = [days for days in settings.RETURNS_REMINDER_DAYS if deadline - datetime.timedelta(days=days) <= today]
+    return f"due-{min(begun)}" if today <= deadline and begun else None
+
+
+def _reminded(key: str) -> set[int]:
+    """The enterprises already reminded under `key` ("reminder:<year>:<kind>", then ":<enterprise>:<user>")."""
+    keys = OutboxMessage.objects.filter(channel=Channel.EMAIL, dedupe_key__startswith=f"{key}:")
+    return {int(dedupe_key.split(":")[3]) for dedupe_key in keys.values_list("dedupe_key", flat=True)}
+
+
+@transaction.atomic
+def filing_reminders_create(*, today: datetime.date | None = None) -> int:
+    """Remind the staff of every enterprise whose return is outstanding (selectors.outstanding_filers) before
+    and after the deadline of the year (FilingYear.for_year): once per enterprise, year and kind of reminder,
+    however often this runs (a member who joins later is not reminded again). Returns how many enterprises
+    were reminded now."""
+    today = today or timezone.localdate()
+    reminded = 0
+    # The years whose deadline can be near: by default 1 April of the next year, moved by FilingYear rows.
+    for year in range(today.year - 2, today.year + 1):
+        deadline = FilingYear.for_year(year).deadline
+        kind = reminder_kind(deadline, today)
+        if kind is None:
+            continue
+        key = f"reminder:{year}:{kind}"
+        enterprises = list(outstanding_filers(year).exclude(pk__in=_reminded(key)).prefetch_related("members"))
+        begun = dict(
+            WasteReturn.objects.filter(year=year, enterprise__in=enterprises).values_list("enterprise_id", "pk")
+        )
+        for enterprise in enterprises:
+            staff = [user for user in enterprise.members.all() if user.is_active and user.email]
+            if not staff:
+                continue
+            link = reverse("returns:detail", args=[begun[enterprise.pk]]) if enterprise.pk in begun else ""
+            outbox.post(
+                key=f"{key}:{enterprise.pk}",
+                code="returns.reminder",
+                params={
+                    "enterprise": enterprise.name,
+                    "year": year,
+                    "deadline": deadline.isoformat(),
+                    "overdue": kind == "overdue",
+                },
+                link=link or reverse("returns:new"),
+                recipients=staff,
+            )
+            reminded += 1
+    return reminded

@@ -6,6 +6,7 @@ app_name = "returns"
 urlpatterns = [
     path("", views.return_list, name="list"),
     path("new/", views.return_new, name="new"),
+    path("late-filers/", views.late_filers, name="late-filers"),
     path("template.csv", views.return_template, {"extension": "csv"}, name="template-csv"),
     path("template.xlsx", views.return_template, {"extension": "xlsx"}, name="template-xlsx"),
     path("<int:pk>/", views.return_detail, name="detail"),

@@ -10,15 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from portal.exports import csv_response
+from portal.permissions import Action, can, require
 from portal.uploads import read_table
 from registry.models import Deposit, Enterprise
 from registry.returns import selectors, services
 from registry.returns.checks import INPUT_FIELDS, Issue, parse_lines, tonnes, typed_expected_closing
-from registry.returns.filters import ReturnFilterSet
+from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
 from registry.returns.forms import LineForm, NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
 from registry.returns.models import FilingYear, ReturnLine, WasteCode, WasteReturn
 
@@ -30,7 +33,7 @@ def _return(request: HttpRequest, pk: int) -> WasteReturn:
 
 
 def _may_file(request: HttpRequest, waste_return: WasteReturn) -> bool:
-    return Enterprise.objects.restrict(request.user, "change").filter(pk=waste_return.enterprise_id).exists()
+    return can(request.user, Action.FILE, waste_return)
 
 
 @login_required
@@ -45,13 +48,61 @@ def return_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "query": request.GET.copy(),
-        "may_file": Enterprise.objects.restrict(request.user, "change").exists(),
+        "may_file": Enterprise.objects.restrict(request.user, Action.FILE).exists(),
+        "may_decide": can(request.user, Action.DECIDE),
     }
     return render(request, "registry/returns/list.html", context)
 
 
 @login_required
+def late_filers(request: HttpRequest) -> HttpResponse:
+    """For inspectors: the enterprises whose return for a year is missing after the deadline, with last year's
+    accepted figures; `?format=csv` downloads the whole list."""
+    require(request.user, Action.DECIDE)
+    filterset = LateFilerFilterSet(request.GET, queryset=Enterprise.objects.none(), request=request)
+    due = filterset.due(today=timezone.localdate())
+    valid = filterset.is_valid()
+    enterprises = selectors.late_filers(user=request.user, due=due)
+    enterprises = filterset.filter_queryset(enterprises) if valid else enterprises.none()
+    if request.GET.get("format") == "csv":
+        return _late_filers_csv(selectors.late_filer_rows(enterprises, due=due), due)
+    awaiting = selectors.awaiting_decision(user=request.user, year=due.year)
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "due": due,
+        "page": page,
+        "rows": selectors.late_filer_rows(page, due=due),
+        "awaiting": filterset.filter_queryset(awaiting).count() if valid else 0,
+        "region": filterset.form.cleaned_data.get("region") if valid else None,
+        "query": request.GET.copy(),
+        "total_labels": _total_labels(),
+    }
+    return render(request, "registry/returns/late_filers.html", context)
+
+
+def _total_labels() -> list[str]:
+    """The columns of last year's figures, named as the lines' amounts are ("generated, t")."""
+    fields = {field.name: field for field in ReturnLine._meta.concrete_fields}
+    return [str(fields[name].verbose_name) for name in selectors.TOTAL_FIELDS]
+
+
+def _late_filers_csv(rows: list[selectors.LateFiler], due: selectors.FilingDue) -> HttpResponse:
+    last_year = [f"{due.year - 1}: {label}" for label in _total_labels()]
+    header = [_("Enterprise"), _("BIN"), _("Region"), "ISO 3166-2", _("Year"), _("Deadline"), _("Days overdue"),
+              _("Return"), *last_year]  # fmt: skip
+    table = [
+        [row.enterprise.name, row.enterprise.bin, row.enterprise.region.name, row.enterprise.region.iso_code,
+         row.year, row.deadline.isoformat(), row.days_overdue, str(row.return_state),
+         *[getattr(row.last_year, name) if row.last_year else None for name in selectors.TOTAL_FIELDS]]
+        for row in rows
+    ]  # fmt: skip
+    return csv_response(f"qaldyq-late-filers-{due.year}", header, table)
+
+
+@login_required
 def return_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.FILE)
     form = NewReturnForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +115,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] | None = None) -> HttpResponse:
-    version = waste_return.current
+    version = waste_return.current_version
     lines = selectors.version_lines(version)
     warnings = services.current_warnings(version)
     may_file = _may_file(request, waste_return)
@@ -77,7 +128,7 @@ def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] |
         "warned_lines": {warning.line for warning in warnings},
         "may_file": may_file,
         "editable": editable,
-        "may_decide": request.user.is_inspector or request.user.is_administrator,
+        "may_decide": can(request.user, Action.DECIDE, waste_return),
         "deadline": FilingYear.for_year(waste_return.year).deadline,
         "comparison": selectors.compare_with_last_year(version),
         "versions": waste_return.versions.select_related("created_by", "submitted_by", "decided_by"),
@@ -143,6 +194,7 @@ def _put_issues(form: LineForm, issues: list[Issue]) -> None:
 def line_check(request: HttpRequest, pk: int) -> HttpResponse:
     """The balance of a line as it is being typed; nothing is saved."""
     waste_return = _return(request, pk)
+    require(request.user, Action.FILE, waste_return)
     raw = {name: request.POST.get(name) for name in INPUT_FIELDS}
     deposits = set(Deposit.objects.filter(operator=waste_return.enterprise).values_list("pk", flat=True))
     _parsed, issues = parse_lines([raw], deposit_ids=deposits)
@@ -154,12 +206,13 @@ def line_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def line_edit(request: HttpRequest, pk: int, position: int | None = None) -> HttpResponse:
     waste_return = _return(request, pk)
-    line = get_object_or_404(waste_return.current.lines, position=position) if position else None
+    require(request.user, Action.FILE, waste_return)
+    line = get_object_or_404(waste_return.current_version.lines, position=position) if position else None
     form = _line_form(request, waste_return, line)
     if request.method == "POST":
         try:
             line = services.draft_line_save(
-                actor=request.user, version=waste_return.current, position=position, data=request.POST
+                actor=request.user, version=waste_return.current_version, position=position, data=request.POST
             )
         except services.LinesInvalid as exc:
             _put_issues(form, exc.issues)
@@ -179,7 +232,7 @@ def _row_context(waste_return: WasteReturn, line: ReturnLine, created: bool = Fa
 @login_required
 def line_row(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     waste_return = _return(request, pk)
-    line = get_object_or_404(waste_return.current.lines.select_related("waste_code"), position=position)
+    line = get_object_or_404(waste_return.current_version.lines.select_related("waste_code"), position=position)
     return render(request, "registry/returns/_line_row.html", _row_context(waste_return, line))
 
 
@@ -188,7 +241,7 @@ def line_row(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 def line_delete(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     waste_return = _return(request, pk)
     try:
-        services.draft_line_delete(actor=request.user, version=waste_return.current, position=position)
+        services.draft_line_delete(actor=request.user, version=waste_return.current_version, position=position)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     return HttpResponse("")
@@ -205,7 +258,10 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         table = read_table(form.cleaned_data["file"], required=list(INPUT_FIELDS))
         version = services.draft_replace_lines(
-            actor=request.user, version=waste_return.current, lines=[row for _, row in table.rows], first_position=2
+            actor=request.user,
+            version=waste_return.current_version,
+            lines=[row for _, row in table.rows],
+            first_position=2,
         )
     except services.LinesInvalid as exc:
         rows = [
@@ -228,9 +284,10 @@ def return_template(request: HttpRequest, extension: str) -> HttpResponse:
         writer.writerows([INPUT_FIELDS, example])
     else:
         workbook = Workbook()
-        workbook.active.title = "lines"
-        workbook.active.append(list(INPUT_FIELDS))
-        workbook.active.append(example)
+        sheet = workbook.worksheets[0]
+        sheet.title = "lines"
+        sheet.append(list(INPUT_FIELDS))
+        sheet.append(example)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -257,8 +314,8 @@ def _run(request: HttpRequest, pk: int, action: Callable[[WasteReturn], None], s
 @require_POST
 def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def submit(waste_return: WasteReturn) -> None:
-        confirmations = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
-        services.return_submit(actor=request.user, version=waste_return.current, confirmations=confirmations)
+        confirmations = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
+        services.return_submit(actor=request.user, version=waste_return.current_version, confirmations=confirmations)
 
     return _run(request, pk, submit, _("The return was submitted to the inspector."))
 
@@ -267,7 +324,7 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_accept(request: HttpRequest, pk: int) -> HttpResponse:
     def accept(waste_return: WasteReturn) -> None:
-        services.return_accept(actor=request.user, version=waste_return.current)
+        services.return_accept(actor=request.user, version=waste_return.current_version)
 
     return _run(request, pk, accept, _("The return was accepted."))
 
@@ -277,7 +334,7 @@ def return_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     def send_back(waste_return: WasteReturn) -> None:
         reasons = request.POST.get("reasons", "")
-        services.return_send_back(actor=request.user, version=waste_return.current, reasons=reasons)
+        services.return_send_back(actor=request.user, version=waste_return.current_version, reasons=reasons)
 
     return _run(request, pk, send_back, _("The return was sent back to the enterprise."))
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, Request, sync_playwright
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -22,13 +22,19 @@ def page(live_server: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        def failed(request: Request) -> None:
+            # A request the browser itself cancels because the page navigated on is not an error of the page.
+            if request.failure != "net::ERR_ABORTED":
+                errors.append(f"{request.url} {request.failure}")
+
+        page.on("console", console)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        # A request the browser itself cancels because the page navigated on is not an error of the page.
-        page.on(
-            "requestfailed",
-            lambda request: request.failure != "net::ERR_ABORTED" and errors.append(f"{request.url} {request.failure}"),
-        )
+        page.on("requestfailed", failed)
         yield page
         browser.close()
     assert errors == [], errors

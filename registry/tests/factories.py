@@ -161,7 +161,7 @@ def balkhash_slag_deposit(**overrides: object) -> Deposit:
         "is_published": True,
         **overrides,
     }
-    deposit = DepositFactory(**fields)
+    deposit = DepositFactory.create(**fields)
     for survey in data["history"]:
         SurveyFactory(
             deposit=deposit,

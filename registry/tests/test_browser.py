@@ -2,6 +2,7 @@
 
 import pytest
 from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 from portal.models import User
 from registry.demo import load_balkhash
@@ -19,7 +20,7 @@ def balkhash() -> int:
     return admin.pk
 
 
-def test_deposit_map_and_page(page: Page, live_server: object, balkhash: int) -> None:
+def test_deposit_map_and_page(page: Page, live_server: LiveServer, balkhash: int) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/registry/deposits/?region=KZ-35")
     page.wait_for_selector("#map path.leaflet-interactive")  # the country outline is drawn

@@ -85,4 +85,5 @@ def test_staff_edit_their_enterprise_but_not_its_bin(client, staff_a, enterprise
 @pytest.mark.django_db
 def test_staff_cannot_edit_another_enterprise(client, staff_a, enterprise_b):
     client.force_login(staff_a)
-    assert client.get(reverse("registry:enterprise-edit", args=[enterprise_b.pk])).status_code == 404
+    # The register is public: the enterprise is seen, not changed.
+    assert client.get(reverse("registry:enterprise-edit", args=[enterprise_b.pk])).status_code == 403

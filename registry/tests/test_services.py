@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from portal.audit import acting
 from portal.models import ChangeRecord
 from registry import services
 from registry.models import Deposit, DepositSurvey
@@ -35,9 +36,10 @@ def test_enterprise_create_refuses_wrong_check_digit(administrator):
 
 
 def test_enterprise_create_by_administrator_is_recorded(administrator):
-    enterprise = services.enterprise_create(
-        actor=administrator, fields={"name": "Kazakhmys LLP", "bin": "123456789013", "region": RegionFactory()}
-    )
+    with acting(administrator):  # as the request would say outside a test
+        enterprise = services.enterprise_create(
+            actor=administrator, fields={"name": "Kazakhmys LLP", "bin": "123456789013", "region": RegionFactory()}
+        )
     record = ChangeRecord.objects.get(object_id=enterprise.pk, content_type__model="enterprise")
     assert (record.kind, record.user) == ("create", administrator)
     assert record.changes["bin"] == [None, "123456789013"]
@@ -63,7 +65,8 @@ def test_administrator_cannot_set_a_wrong_bin(administrator, enterprise_a):
 
 
 def test_deposit_create_makes_the_first_survey_and_a_change_record(staff_a, enterprise_a):
-    deposit = services.deposit_create(actor=staff_a, fields=deposit_fields(enterprise_a))
+    with acting(staff_a):
+        deposit = services.deposit_create(actor=staff_a, fields=deposit_fields(enterprise_a))
 
     survey = DepositSurvey.objects.get(deposit=deposit)
     assert (survey.year, survey.tonnage_t) == (2024, Decimal("5000000"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -9,6 +11,51 @@ from reports import selectors
 from reports.models import MonitoringAggregate, PublishedValue
 
 
+def _thousand_tonnes(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=1, help_text=help_text)
+
+
+class CoverageSerializer(serializers.Serializer):
+    """For the schema only: how many returns a reported figure covers."""
+
+    expected = serializers.IntegerField(
+        help_text="enterprises expected to file a return for the year (filed the year before, hold a deposit that "
+        "existed that year, have a staff account on the portal, or have begun that year's return), by their region "
+        "on 31 December"
+    )
+    accepted = serializers.IntegerField(help_text="of them, with an accepted return: those in the figure")
+    submitted = serializers.IntegerField(help_text="of them, with a return submitted and not yet decided")
+    missing = serializers.IntegerField(help_text="expected - accepted - submitted: none begun, a draft, or sent back")
+    sent_back = serializers.IntegerField(help_text="of the missing, with a return sent back for correction")
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="accepted / expected, %; null when none expected"
+    )
+    provisional = serializers.BooleanField(
+        help_text="fewer than STATISTICS_PROVISIONAL_BELOW_PERCENT % (default 90) of the expected returns accepted: "
+        "the figure will still grow"
+    )
+
+
+class HazardLevelSplitSerializer(serializers.Serializer):
+    """For the schema only: a reported figure split by hazard level, thousand tonnes (each part rounded)."""
+
+    red = _thousand_tonnes("hazardous waste of the red level")
+    amber = _thousand_tonnes("hazardous waste of the amber level")
+    green = _thousand_tonnes("hazardous waste of the green level")
+    non_hazardous = _thousand_tonnes("non-hazardous waste")
+
+
+class DepositKindSplitSerializer(serializers.Serializer):
+    """For the schema only: a reported figure split by the kind of deposit the waste is stored in, thousand tonnes
+    (each part rounded)."""
+
+    mining = _thousand_tonnes("stored in mining deposits")
+    mining_processing = _thousand_tonnes("stored in mining-processing deposits")
+    chemical_metallurgical = _thousand_tonnes("stored in chemical-metallurgical deposits")
+    energy = _thousand_tonnes("stored in energy deposits")
+    not_in_deposit = _thousand_tonnes("not stored in a registered deposit")
+
+
 class WasteStatSerializer(serializers.Serializer):
     """For the schema only: records are built from .values(), which is faster for long lists."""
 
@@ -17,8 +64,31 @@ class WasteStatSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     value = serializers.DecimalField(max_digits=16, decimal_places=1)
     unit = serializers.CharField()
-    source = serializers.CharField(help_text="published (official statistics) or reported (accepted returns)")
+    source = serializers.CharField(  # type: ignore[assignment]  # stub: the metaclass takes fields off the class
+        help_text="published (official statistics) or reported (accepted returns)"
+    )
     series = serializers.CharField()
+    coverage = CoverageSerializer(
+        allow_null=True, help_text="of a reported figure: the returns it covers; null for a published one"
+    )
+    by_hazard_level = HazardLevelSplitSerializer(
+        allow_null=True, help_text="of a reported figure: its parts by hazard level; null for a published one"
+    )
+    by_deposit_kind = DepositKindSplitSerializer(
+        allow_null=True, help_text="of a reported figure: its parts by deposit kind; null for a published one"
+    )
+
+
+def _coverage(coverage: selectors.Coverage) -> dict[str, object]:
+    return {
+        "expected": coverage.expected, "accepted": coverage.accepted, "submitted": coverage.submitted,
+        "missing": coverage.missing, "sent_back": coverage.returned,
+        "share": None if coverage.share is None else str(coverage.share), "provisional": coverage.provisional,
+    }  # fmt: skip
+
+
+def _parts(parts: dict[str, dict[str, Decimal]] | None, field: str) -> dict[str, str] | None:
+    return None if parts is None else {name: str(value) for name, value in parts[field].items()}
 
 
 class StatsQuerySerializer(serializers.Serializer):
@@ -27,7 +97,9 @@ class StatsQuerySerializer(serializers.Serializer):
 
 
 class WasteStatsView(generics.GenericAPIView):
-    """Open data: waste statistics by year and region, read-only, paged, with the unit in every record."""
+    """Open data: waste statistics by year and region, read-only, paged, with the unit in every record. A figure
+    reported in returns carries its coverage (how many of the returns expected for its year and region are
+    accepted; `provisional` below the threshold) and its parts by hazard level and by deposit kind."""
 
     permission_classes = [AllowAny]
     queryset = PublishedValue.objects.none()  # for the schema generator; records are built in `records`
@@ -45,17 +117,23 @@ class WasteStatsView(generics.GenericAPIView):
             {
                 "year": row["year"], "region": row["region_code"] or "KZ", "indicator": row["indicator"],
                 "value": str(row["value"]), "unit": row["unit"], "source": "published", "series": row["series_code"],
+                "coverage": None, "by_hazard_level": None, "by_deposit_kind": None,
             }
             for row in published
         ]  # fmt: skip
+        parts = selectors.reported_parts(**query.validated_data)
         for row in selectors.reported_values(**query.validated_data):
-            records += [
-                {
-                    "year": row["year"], "region": row["region"], "indicator": name, "value": str(row[name]),
-                    "unit": "thousand tonnes", "source": "reported", "series": "accepted-waste-returns",
-                }
-                for name in selectors.AMOUNTS
-            ]  # fmt: skip
+            coverage = _coverage(row["coverage"])
+            for name in selectors.AMOUNTS:
+                split = parts.get((row["year"], row["region"], name))
+                records.append(
+                    {
+                        "year": row["year"], "region": row["region"], "indicator": name, "value": str(row[name]),
+                        "unit": "thousand tonnes", "source": "reported", "series": "accepted-waste-returns",
+                        "coverage": coverage, "by_hazard_level": _parts(split, "hazard_level"),
+                        "by_deposit_kind": _parts(split, "deposit_kind"),
+                    }
+                )  # fmt: skip
         return records
 
     @extend_schema(parameters=[StatsQuerySerializer], responses=WasteStatSerializer(many=True))
@@ -103,6 +181,7 @@ class MonitoringStatsView(generics.GenericAPIView):
             "points", "enterprises", iso_code=F("region__iso_code"),
         )  # fmt: skip
         page = self.paginate_queryset(rows)
+        assert page is not None  # every list of the API is paged (DEFAULT_PAGINATION_CLASS)
         records = [
             {
                 "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"],

@@ -8,8 +8,8 @@ import pytest
 from monitoring import services as monitoring_services
 from monitoring.models import MonitoringPoint
 from monitoring.reference import load_monitoring_reference
-from registry.reference import load_waste_codes
 from registry.returns import services
+from registry.returns.reference import load_waste_codes
 from registry.tests.factories import DepositFactory
 from reports.aggregates import rebuild_all
 from reports.models import DirtyAggregate, MonitoringAggregate, WasteAggregate

@@ -52,7 +52,8 @@ def test_the_open_data_api_gives_the_figures_with_their_unit(client):
     (record,) = response.json()["results"]
     assert record == {
         "year": 2019, "region": "KZ-35", "indicator": "held", "value": "739539.3", "unit": "thousand tonnes",
-        "source": "published", "series": "hazardous-waste-held-by-region",
+        "source": "published", "series": "hazardous-waste-held-by-region", "coverage": None,
+        "by_hazard_level": None, "by_deposit_kind": None,
     }  # fmt: skip
     republic = client.get("/api/v1/stats/waste/", {"year": 2019, "region": "KZ"}).json()["results"]
     held = [record for record in republic if record["indicator"] == "held"]

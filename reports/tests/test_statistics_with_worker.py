@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from portal.tests.worker import wait_for
-from registry.reference import load_regions, load_waste_codes
+from registry.reference import load_regions
 from registry.returns import services
+from registry.returns.reference import load_waste_codes
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory
 from reports.models import WasteAggregate
 from reports.reference import load_published_statistics

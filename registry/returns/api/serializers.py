@@ -1,10 +1,15 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import NaturalKeyField
+from portal.models import User
 from registry.models import Enterprise
+from registry.returns import services
 from registry.returns.checks import INPUT_FIELDS
-from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnVersion, WasteReturn
+from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnStatus, ReturnVersion, WasteReturn
+from registry.returns.selectors import LineDifference
 
 
 class LineSerializer(serializers.ModelSerializer):
@@ -37,7 +42,7 @@ class RawLinesField(serializers.ListField):
 
     child = serializers.DictField()
 
-    def to_internal_value(self, data: object) -> list[dict]:
+    def to_internal_value(self, data: Any) -> list[dict]:
         lines = super().to_internal_value(data)
         return [{name: line.get(name) for name in INPUT_FIELDS} for line in lines]
 
@@ -73,9 +78,9 @@ class IssueSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = ReturnVersion
@@ -110,11 +115,21 @@ class ReturnSerializer(serializers.ModelSerializer):
 
 class ReturnDetailSerializer(ReturnSerializer):
     lines = LineSerializer(many=True, source="current.lines.all")
-    warnings = IssueSerializer(many=True)
-    versions = VersionSerializer(many=True, source="version_list")
+    warnings = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField()
 
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "lines", "warnings", "versions"]
+
+    @extend_schema_field(IssueSerializer(many=True))
+    def get_warnings(self, waste_return: WasteReturn) -> list[dict[str, Any]]:
+        warnings = services.current_warnings(waste_return.current_version)
+        return IssueSerializer(warnings, many=True).data  # type: ignore[return-value]  # stub: many=True gives a list
+
+    @extend_schema_field(VersionSerializer(many=True))
+    def get_versions(self, waste_return: WasteReturn) -> list[dict[str, Any]]:
+        versions = waste_return.versions.select_related("created_by", "submitted_by", "decided_by")
+        return VersionSerializer(versions, many=True).data  # type: ignore[return-value]  # stub: many=True gives a list
 
 
 class DifferenceSerializer(serializers.Serializer):
@@ -123,5 +138,32 @@ class DifferenceSerializer(serializers.Serializer):
     storage_deposit = serializers.IntegerField(source="line.storage_deposit_id", allow_null=True)
     changes = serializers.SerializerMethodField()
 
-    def get_changes(self, difference: object) -> dict[str, list[str]]:
+    def get_changes(self, difference: LineDifference) -> dict[str, list[str]]:
         return {name: [str(old), str(new)] for name, (old, new) in difference.fields.items()}
+
+
+class TotalsSerializer(serializers.Serializer):
+    """Sums of a return's lines, in tonnes (decimals as strings)."""
+
+    generated = serializers.DecimalField(max_digits=19, decimal_places=3)
+    recycled = serializers.DecimalField(max_digits=19, decimal_places=3)
+    disposed = serializers.DecimalField(max_digits=19, decimal_places=3)
+    closing = serializers.DecimalField(max_digits=19, decimal_places=3)
+
+
+class LateFilerSerializer(serializers.Serializer):
+    enterprise = serializers.CharField(source="enterprise.bin")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    region = serializers.CharField(source="enterprise.region.iso_code")
+    year = serializers.IntegerField()
+    deadline = serializers.DateField()
+    days_overdue = serializers.IntegerField()
+    return_id = serializers.IntegerField(allow_null=True, help_text="The year's return, null when none was begun.")
+    return_status = serializers.ChoiceField(
+        choices=ReturnStatus.choices,
+        allow_null=True,
+        help_text="Its current version's status: draft or returned (for correction); null when none was begun.",
+    )
+    last_year = TotalsSerializer(
+        allow_null=True, help_text="Last year's accepted figures; null when last year's return was never accepted."
+    )

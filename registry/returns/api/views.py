@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -9,14 +10,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.api.views import RestrictedViewSetMixin
+from portal.api.views import BaseViewSet
+from portal.permissions import Action
+from registry.models import Enterprise
 from registry.returns import selectors, services
 from registry.returns.api import serializers as s
-from registry.returns.filters import ReturnFilterSet
+from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
 from registry.returns.models import WasteReturn
 
 
-class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Annual waste returns. Writes go through registry.returns.services; line errors name line and field."""
 
     queryset = WasteReturn.objects.select_related("enterprise__region", "current", "accepted")
@@ -24,6 +27,10 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     # Returns are never public: an anonymous client is asked to authenticate (401).
     permission_classes = [IsAuthenticated]
     filterset_class = ReturnFilterSet
+    permission_actions = {
+        "create": Action.FILE, "update": Action.FILE, "submit": Action.FILE, "correct": Action.FILE,
+        "accept": Action.DECIDE, "send_back": Action.DECIDE,
+    }  # fmt: skip
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, services.LinesInvalid | services.WarningsUnconfirmed):
@@ -34,8 +41,6 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
     def _detail(self, waste_return: WasteReturn, code: int = status.HTTP_200_OK) -> Response:
         waste_return = self.get_queryset().get(pk=waste_return.pk)
-        waste_return.warnings = services.current_warnings(waste_return.current)
-        waste_return.version_list = waste_return.versions.select_related("created_by", "submitted_by", "decided_by")
         return Response(s.ReturnDetailSerializer(waste_return).data, status=code)
 
     @extend_schema(responses=s.ReturnDetailSerializer)
@@ -52,7 +57,7 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def update(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
         data = self._valid(s.LinesSerializer, request)
-        services.draft_replace_lines(actor=request.user, version=waste_return.current, lines=data["lines"])
+        services.draft_replace_lines(actor=request.user, version=waste_return.current_version, lines=data["lines"])
         return self._detail(waste_return)
 
     @staticmethod
@@ -66,14 +71,16 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def submit(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
         data = self._valid(s.SubmitSerializer, request)
-        services.return_submit(actor=request.user, version=waste_return.current, confirmations=data["confirmations"])
+        services.return_submit(
+            actor=request.user, version=waste_return.current_version, confirmations=data["confirmations"]
+        )
         return self._detail(waste_return)
 
     @extend_schema(request=None, responses=s.ReturnDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
-        services.return_accept(actor=request.user, version=waste_return.current)
+        services.return_accept(actor=request.user, version=waste_return.current_version)
         return self._detail(waste_return)
 
     @extend_schema(request=s.ReasonsSerializer, responses=s.ReturnDetailSerializer)
@@ -81,7 +88,7 @@ class ReturnViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def send_back(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
         data = self._valid(s.ReasonsSerializer, request)
-        services.return_send_back(actor=request.user, version=waste_return.current, reasons=data["reasons"])
+        services.return_send_back(actor=request.user, version=waste_return.current_version, reasons=data["reasons"])
         return self._detail(waste_return)
 
     @extend_schema(request=None, responses=s.ReturnDetailSerializer, summary="Start a correction (a new version)")
@@ -114,3 +121,26 @@ def _version_number(request: Request, name: str) -> int:
     if not value.isdecimal() or len(value) > 5:
         raise ValidationError({name: "Give a version number."})
     return int(value)
+
+
+class LateFilerViewSet(BaseViewSet):
+    """The enterprises whose return for `year` is missing after the deadline (selectors.late_filers), among those
+    whose returns the user may decide, with last year's accepted figures. `year` defaults to the latest year whose
+    deadline has passed; before a year's deadline nothing is late."""
+
+    queryset = Enterprise.objects.none()  # the list is the selector's, for the year asked for
+    serializer_class = s.LateFilerSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = LateFilerFilterSet
+    permission_actions = {"list": Action.DECIDE}
+
+    def list(self, request: Request) -> Response:
+        filterset = LateFilerFilterSet(request.query_params, queryset=Enterprise.objects.none(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        due = filterset.due(today=timezone.localdate())
+        enterprises = filterset.filter_queryset(selectors.late_filers(user=request.user, due=due))
+        page = self.paginate_queryset(enterprises)
+        assert page is not None  # the API paginates every list (REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"])
+        rows = selectors.late_filer_rows(page, due=due)
+        return self.get_paginated_response(s.LateFilerSerializer(rows, many=True).data)

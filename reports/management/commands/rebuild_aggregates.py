@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from reports.aggregates import rebuild_all
@@ -6,6 +8,6 @@ from reports.aggregates import rebuild_all
 class Command(BaseCommand):
     help = "Recompute every statistics aggregate from accepted returns and evaluated monitoring results."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         for kind, rows in rebuild_all().items():
             self.stdout.write(f"{kind}: {rows} aggregate rows")

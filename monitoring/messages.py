@@ -1,0 +1,14 @@
+"""The texts of the messages about alerts (portal.outbox), written from their parameters in the reader's
+language. Registered when the app is ready (apps.py)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from portal.outbox import Rendered, renderer
+
+
+@renderer("monitoring.alert")
+def alert(params: Mapping[str, Any]) -> Rendered:
+    return Rendered(_("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % params)

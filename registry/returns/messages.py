@@ -1,0 +1,44 @@
+"""The texts of the messages about returns (portal.outbox), written from their parameters in the reader's
+language. Registered when the app is ready (apps.py)."""
+
+import datetime
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from portal.outbox import Rendered, renderer
+
+EVENTS = ("submitted", "accepted", "returned")
+
+
+def _return_event(event: str, params: Mapping[str, Any]) -> Rendered:
+    subject = {
+        "submitted": _("Waste return submitted: %(return)s"),
+        "accepted": _("Waste return accepted: %(return)s"),
+        "returned": _("Waste return returned for correction: %(return)s"),
+    }[event] % {"return": params["return"]}
+    parts = (_("Version %(number)s.") % {"number": params["number"]}, params["reasons"])
+    return Rendered(subject, "\n\n".join(part for part in parts if part))
+
+
+for _event in EVENTS:
+    renderer(f"returns.{_event}")(partial(_return_event, _event))
+
+
+@renderer("returns.reminder")
+def reminder(params: Mapping[str, Any]) -> Rendered:
+    values = {
+        "enterprise": params["enterprise"],
+        "year": params["year"],
+        "deadline": formats.date_format(datetime.date.fromisoformat(params["deadline"]), "DATE_FORMAT"),
+    }
+    if params["overdue"]:
+        subject = _("Waste return for %(year)s overdue: %(enterprise)s") % values
+        body = _("The deadline was %(deadline)s. Please file the return as soon as possible.") % values
+    else:
+        subject = _("Waste return for %(year)s due by %(deadline)s: %(enterprise)s") % values
+        body = _("The return for %(year)s has not been submitted yet.") % values
+    return Rendered(subject, body)
