@@ -42,7 +42,7 @@ from monitoring.reference import (
     ruleset_new_version,
     ruleset_rules,
 )
-from portal.admin_site import AdministratorAccess
+from portal.admin_site import AdministratorAccess, ReadOnlyAccess
 
 
 @admin.register(Pollutant)
@@ -223,7 +223,7 @@ class SeverityRuleInline(AdministratorAccess, admin.TabularInline):
         return False
 
 
-class SeverityThresholdInline(AdministratorAccess, admin.TabularInline):
+class SeverityThresholdInline(ReadOnlyAccess, admin.TabularInline):
     """What a version resolves to per pollutant and medium, which evaluation joins: derived, so read-only."""
 
     model = SeverityThreshold
@@ -233,15 +233,6 @@ class SeverityThresholdInline(AdministratorAccess, admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SeverityThreshold]:
         return super().get_queryset(request).select_related("pollutant")
-
-    def has_add_permission(self, request: HttpRequest, obj: SeverityRuleSet | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SeverityRuleSet | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: SeverityRuleSet | None = None) -> bool:
-        return False
 
 
 class NewVersionForm(forms.ModelForm):
@@ -321,7 +312,7 @@ class SeverityRuleSetAdmin(AdministratorAccess, admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(AdministratorAccess, admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAccess, admin.ModelAdmin):
     """Results arrive from enterprises and are read by workers, so a submission is only read here; one that failed
     (its attempts used up, no severity rule set, bad rows) is queued again by the action, attempts from zero."""
 
@@ -339,15 +330,6 @@ class SubmissionAdmin(AdministratorAccess, admin.ModelAdmin):
     @admin.display(description=_("error"))
     def error_message(self, submission: Submission) -> str:
         return submission.error_message
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return self.may_administer(request)

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -8,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import outbox
-from portal.admin_site import AdministratorAccess
+from portal.admin_site import AdministratorAccess, ReadOnlyAccess
 from portal.models import ChangeRecord, OutboxMessage, OutboxQuerySet, User
 
 
@@ -21,19 +19,10 @@ class PortalUserAdmin(AdministratorAccess, UserAdmin):
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(AdministratorAccess, admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAccess, admin.ModelAdmin):
     list_display = ("time", "user", "content_type", "object_repr", "kind")
     list_filter = ("kind", "content_type")
     search_fields = ("object_repr",)
-
-    def has_add_permission(self, request: HttpRequest, obj: None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ChangeRecord | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: ChangeRecord | None = None) -> bool:
-        return False
 
 
 # OutboxMessage.status, as read in the admin.
@@ -54,7 +43,7 @@ class OutboxStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(AdministratorAccess, admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAccess, admin.ModelAdmin):
     """Read-only: the outbox is written by the apps' events and the sender; an administrator can only have failed
     e-mails tried once more."""
 
@@ -80,12 +69,3 @@ class OutboxMessageAdmin(AdministratorAccess, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

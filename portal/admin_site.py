@@ -49,6 +49,19 @@ class AdministratorAccess:
         return self.may_administer(request)
 
 
+class ReadOnlyAccess(AdministratorAccess):
+    """A page administrators read but never edit here (records of what happened, rows a service owns)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Qaldyq administration")
     site_title = _("Qaldyq administration")

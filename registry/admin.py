@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_site import AdministratorAccess
+from portal.admin_site import AdministratorAccess, ReadOnlyAccess
 from registry import services
 from registry.geo import Outline
 from registry.models import (
@@ -41,22 +41,13 @@ class MembershipInline(AdministratorAccess, admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
-class RegionPeriodInline(AdministratorAccess, admin.TabularInline):
+class RegionPeriodInline(ReadOnlyAccess, admin.TabularInline):
     """An owner's regions over time, read-only: they change with its region (from today), through a split, or by
     an administrator's decision on what a split left awaiting (the regions-over-time pages)."""
 
     fields = ("region", "valid_from", "valid_to", "awaiting_split")
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EnterpriseRegionPeriodInline(RegionPeriodInline):
@@ -215,21 +206,12 @@ class AwaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegionPeriodAdmin(AdministratorAccess, admin.ModelAdmin):
+class RegionPeriodAdmin(ReadOnlyAccess, admin.ModelAdmin):
     """Regions over time, read-only; what a split left awaiting is decided with the two actions."""
 
     list_display = ("owner_name", "region", "valid_from", "valid_to", "awaiting_split")
     list_filter = (AwaitingFilter, "awaiting_split", "region")
     actions = ("move_to_new_region", "keep_region")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: RegionPeriod | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: RegionPeriod | None = None) -> bool:
-        return False
 
     @admin.display(description=_("enterprise or deposit"))
     def owner_name(self, period: RegionPeriod) -> str:

@@ -5,8 +5,6 @@ replaces them) and regional reports are made by a worker, so both are shown read
 with an action (portal.leases).
 """
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -14,20 +12,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.admin_site import AdministratorAccess
+from portal.admin_site import AdministratorAccess, ReadOnlyAccess
 from reports import services
 from reports.models import PublishedSeries, PublishedValue, RegionalReport, YearReference
-
-
-class ReadOnlyAdmin(AdministratorAccess, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(YearReference)
@@ -36,7 +23,7 @@ class YearReferenceAdmin(AdministratorAccess, admin.ModelAdmin):
 
 
 @admin.register(PublishedSeries)
-class PublishedSeriesAdmin(ReadOnlyAdmin):
+class PublishedSeriesAdmin(ReadOnlyAccess, admin.ModelAdmin):
     list_display = ("code", "title", "value_count", "source")
     search_fields = ("code", "title")
 
@@ -49,14 +36,14 @@ class PublishedSeriesAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PublishedValue)
-class PublishedValueAdmin(ReadOnlyAdmin):
+class PublishedValueAdmin(ReadOnlyAccess, admin.ModelAdmin):
     list_display = ("series", "indicator", "region", "year", "value", "unit")
     list_filter = ("series", "indicator", "year", "region")
     list_select_related = ("series", "region")
 
 
 @admin.register(RegionalReport)
-class RegionalReportAdmin(ReadOnlyAdmin):
+class RegionalReportAdmin(ReadOnlyAccess, admin.ModelAdmin):
     """A failed report (its attempts used up) is queued again by the action, attempts from zero (portal.leases)."""
 
     list_display = (

@@ -33,8 +33,9 @@ def _coverage_cells(coverage: Coverage | None) -> list[object]:
             coverage.share, "yes" if coverage.provisional else "no"]  # fmt: skip
 
 
-def coverage_note(coverage: Coverage | None) -> str | None:
-    """ "12 of 20 expected returns", and "provisional" below the threshold; None when nothing is known."""
+def _coverage_note(coverage: Coverage | None) -> str | None:
+    """A chart's note on a reported figure: "12 of 20 expected returns", with "provisional" below the threshold; None
+    when nothing is known."""
     if coverage is None or not coverage.expected:
         return None
     note = ngettext(
@@ -84,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reported_recycled": [_number(row.reported.get("recycled")) for row in years],
         # A provisional year's reported points are drawn apart, with their coverage as a note.
         "reported_provisional": [bool(row.coverage and row.coverage.provisional) for row in years],
-        "reported_coverage": [coverage_note(row.coverage) for row in years],
+        "reported_coverage": [_coverage_note(row.coverage) for row in years],
     }
     if request.GET.get("format") in {"csv", "xlsx"}:
         header = ["year", *[f"published {name}" for name in selectors.NATIONAL_INDICATORS],
@@ -132,7 +133,7 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
             "published": [_number(published.get(year)) for year in years],
             "reported": [_number(reported.get(year)) for year in years],
             "reported_provisional": [year in coverage and coverage[year].provisional for year in years],
-            "reported_coverage": [coverage_note(coverage.get(year)) for year in years],
+            "reported_coverage": [_coverage_note(coverage.get(year)) for year in years],
         },
         "monitoring": monitoring,
         "worst": worst,
@@ -141,17 +142,6 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
         "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT,
     }
     return render(request, "reports/region.html", context)
-
-
-def _region_figures(region: Region) -> tuple[dict, dict, list]:
-    published = dict(
-        PublishedValue.objects.filter(series__code=selectors.REGIONAL_SERIES, region=region).values_list(
-            "year", "value"
-        )
-    )
-    reported = {row["year"]: row["held"] for row in selectors.reported_values(region=region.iso_code)}
-    monitoring = selectors.monitoring_statistics(region=region.iso_code).order_by("-year", "pollutant_code", "medium")
-    return published, reported, list(monitoring)
 
 
 def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,15 +10,17 @@ window.coverageNotes = function (datasetIndex, notes, provisional) {
       const { ctx, chartArea } = chart;
       ctx.save();
       ctx.font = "12px system-ui, sans-serif";
-      ctx.fillStyle = "#555";
       ctx.textBaseline = "bottom";
       notes.forEach((note, index) => {
         const element = meta.data[index];
         if (!note || !provisional[index] || !element || element.skip || !Number.isFinite(element.y)) return;
         const width = ctx.measureText(note).width;
-        // Kept inside the chart: right-aligned near the right edge, below the point near the top.
+        // Above the point, kept inside the chart, on a white ground so that the lines do not cross the text.
         const x = Math.min(Math.max(element.x - width / 2, chartArea.left), chartArea.right - width);
-        const y = Math.max(element.y - 10, chartArea.top + 14);
+        const y = Math.max(element.y - 28, chartArea.top + 16);
+        ctx.fillStyle = "rgba(255, 255, 255, 0.85)";
+        ctx.fillRect(x - 3, y - 15, width + 6, 18);
+        ctx.fillStyle = "#444";
         ctx.fillText(note, x, y);
       });
       ctx.restore();
