@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from portal import outbox
 from portal.admin_site import AdministratorAccess, ReadOnlyAccess
@@ -26,7 +26,11 @@ class ChangeRecordAdmin(ReadOnlyAccess, admin.ModelAdmin):
 
 
 # OutboxMessage.status, as read in the admin.
-OUTBOX_STATUS = {"pending": _("waiting to be sent"), "sent": _("sent"), "failed": _("failed")}
+OUTBOX_STATUS = {
+    "pending": _("waiting to be sent"),
+    "sent": pgettext_lazy("e-mail", "sent"),
+    "failed": pgettext_lazy("e-mail", "failed"),
+}
 
 
 class OutboxStatusFilter(admin.SimpleListFilter):

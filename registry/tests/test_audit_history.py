@@ -4,6 +4,7 @@ limited to what the reader may read, and a fixed number of queries however many 
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -122,7 +123,7 @@ def test_the_audit_log_is_in_the_menu_of_those_who_read_history(web, staff_a, ad
 
 def test_old_records_without_field_objects_still_read(deposit):
     record = ChangeRecord.objects.create(
-        content_type_id=ChangeRecord.objects.filter(object_id=deposit.pk).first().content_type_id,
+        content_type=ContentType.objects.get_for_model(Deposit),
         object_id=deposit.pk,
         object_repr=deposit.name,
         kind="update",
