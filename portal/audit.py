@@ -17,21 +17,20 @@ history a row belongs to, and how a row leads to its enterprise and region) and 
 
 An update that changes no audited field records nothing. The person is the current request's user (the middleware
 puts the request in a context variable and `request.user` is read when the record is written, after DRF's token
-authentication has set it) or the user of `acting(user)`; a Celery task acts as nobody, "system", unless it says
-whom it acts for.
+authentication has set it) or the user of `acting(user)` (both in `portal.audit_actor`); a Celery task acts as
+nobody, "system", unless it says whom it acts for.
 """
 
 import datetime
 import functools
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from celery.signals import task_postrun, task_prerun
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,7 +38,8 @@ from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.db.models.signals import class_prepared, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+
+from portal.audit_actor import acting_user_id
 
 if TYPE_CHECKING:
     from portal.models import ChangeRecord
@@ -87,68 +87,7 @@ def audited_models() -> list[type[AuditedModel]]:
     return [model for model in apps.get_models() if issubclass(model, AuditedModel)]
 
 
-# Who acts.
-
-
-@dataclass(frozen=True)
-class _Actor:
-    request: HttpRequest | None = None
-    user: Any = None
-
-    def user_id(self) -> int | None:
-        user = getattr(self.request, "user", None) if self.request is not None else self.user
-        return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-_actor: ContextVar[_Actor | None] = ContextVar("audit_actor", default=None)
-
-
-def _acting_user_id() -> int | None:
-    actor = _actor.get()
-    return actor.user_id() if actor is not None else None
-
-
 _quieted: ContextVar[frozenset[type[models.Model]]] = ContextVar("audit_quieted", default=frozenset())
-
-
-@contextmanager
-def acting(user: Any) -> Iterator[None]:
-    """Record the writes of the block as `user`'s (None: the system's), e.g. in a task or a command."""
-    token = _actor.set(_Actor(user=user))
-    try:
-        yield
-    finally:
-        _actor.reset(token)
-
-
-class AuditActorMiddleware:
-    """Puts the request where the audit trail looks for the person acting."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _actor.set(_Actor(request=request))
-        try:
-            return self.get_response(request)
-        finally:
-            _actor.reset(token)
-
-
-# A task acts for nobody: run eagerly inside a request it must not borrow the request's user (a worker has none).
-_task_tokens: dict[str, Token[_Actor | None]] = {}
-
-
-@task_prerun.connect(dispatch_uid="portal.audit.task_prerun")
-def _task_starts(task_id: str, **kwargs: Any) -> None:
-    _task_tokens[task_id] = _actor.set(None)
-
-
-@task_postrun.connect(dispatch_uid="portal.audit.task_postrun")
-def _task_ends(task_id: str, **kwargs: Any) -> None:
-    token = _task_tokens.pop(task_id, None)
-    if token is not None:
-        _actor.reset(token)
 
 
 # What is recorded of a model.
@@ -296,7 +235,7 @@ def _record(
     from portal.models import ChangeRecord  # portal.models imports this module for AuditedModel
 
     return ChangeRecord(
-        user_id=_acting_user_id(),
+        user_id=acting_user_id(),
         content_type=ContentType.objects.get_for_model(model),
         object_id=pk,
         object_repr=text[:300],

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal import audit
+from portal.audit_actor import acting
 from portal.models import ChangeRecord, User
 from portal.tests.factories import UserFactory
 
@@ -149,7 +150,7 @@ def test_the_record_shares_the_transaction_of_the_write(person):
 
 
 def test_the_actor_is_whoever_acting_names(person, administrator):
-    with audit.acting(administrator):
+    with acting(administrator):
         person.first_name = "Aigerim"
         person.save()
     person.first_name = "Aigul"
@@ -165,7 +166,7 @@ def rename(user_id: int) -> None:
 
 
 def test_a_task_acts_for_nobody_even_run_eagerly_inside_acting(person, administrator):
-    with audit.acting(administrator):
+    with acting(administrator):
         rename.apply(args=[person.pk])
         person.email = "after@example.kz"
         person.save()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from portal.audit import acting
+from portal.audit_actor import acting
 from portal.audit_display import present
 from portal.models import ChangeRecord
 from portal.tests.audit import Log

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from portal.audit import acting
+from portal.audit_actor import acting
 from portal.models import User
 from portal.tests.audit import Log
 from portal.tests.factories import PASSWORD

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.audit import acting
+from portal.audit_actor import acting
 from portal.models import ChangeRecord
 from registry import services
 from registry.models import Deposit, DepositSurvey

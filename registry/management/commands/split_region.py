@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.audit import acting
+from portal.audit_actor import acting
 from portal.models import User
 from registry import services
 from registry.geo import Outline
