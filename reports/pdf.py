@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from registry.models import Region
 from reports import selectors
@@ -69,24 +69,14 @@ def regional_report(region: Region, year: int, language: str, progress: Callable
             Paragraph(_("Annual report on mining and metallurgical waste"), styles["Title"]),
             Paragraph(f"{region.name} ({region.iso_code}), {year}", styles["Heading2"]),
             Paragraph(_("Hazardous waste held at year end, thousand tonnes"), styles["Heading3"]),
-            _table(
-                [[_("Year"), _("published"), _("reported in returns")]]
-                + [[str(y), _number(published.get(y)), _number(reported.get(y, {}).get("held"))] for y in years]
-            ),
-            Spacer(1, 12),
         ]
-        chart = Drawing(480, 180)
-        bars = VerticalBarChart()
-        bars.x, bars.y, bars.width, bars.height = 40, 20, 420, 140
-        bars.data = [
-            [float(published.get(y) or 0) for y in years],
-            [float(reported.get(y, {}).get("held") or 0) for y in years],
-        ]
-        bars.categoryAxis.categoryNames = [str(y) for y in years]
-        bars.categoryAxis.labels.fontName = bars.valueAxis.labels.fontName = "DejaVu"
-        bars.bars[0].fillColor, bars.bars[1].fillColor = colors.HexColor("#7a5c2e"), colors.HexColor("#1e88e5")
-        chart.add(bars)
-        story += [chart, Spacer(1, 12)]
+        if years:
+            story += _waste_table_and_chart(years, published, reported)
+        else:
+            # A region with no figures yet (a new region, or none published and no return accepted): no empty chart.
+            story += [
+                Paragraph(_("No waste figures for this region up to %(year)s.") % {"year": year}, styles["Normal"])
+            ]
         progress(60)
         monitoring = list(selectors.monitoring_statistics(year=year, region=region.iso_code))
         story += [
@@ -113,3 +103,24 @@ def regional_report(region: Region, year: int, language: str, progress: Callable
         SimpleDocTemplate(buffer, pagesize=A4, title=f"Qaldyq {region.iso_code} {year}").build(story)
         progress(90)
         return buffer.getvalue()
+
+
+def _waste_table_and_chart(
+    years: list[int], published: dict[int, Decimal], reported: dict[int, dict]
+) -> list[Flowable]:
+    chart = Drawing(480, 180)
+    bars = VerticalBarChart()
+    bars.x, bars.y, bars.width, bars.height = 40, 20, 420, 140
+    bars.data = [
+        [float(published.get(y) or 0) for y in years],
+        [float(reported.get(y, {}).get("held") or 0) for y in years],
+    ]
+    bars.categoryAxis.categoryNames = [str(y) for y in years]
+    bars.categoryAxis.labels.fontName = bars.valueAxis.labels.fontName = "DejaVu"
+    bars.bars[0].fillColor, bars.bars[1].fillColor = colors.HexColor("#7a5c2e"), colors.HexColor("#1e88e5")
+    chart.add(bars)
+    table = _table(
+        [[_("Year"), _("published"), _("reported in returns")]]
+        + [[str(y), _number(published.get(y)), _number(reported.get(y, {}).get("held"))] for y in years]
+    )
+    return [table, Spacer(1, 12), chart, Spacer(1, 12)]

@@ -49,3 +49,14 @@ def test_the_public_and_enterprise_staff_cannot_order_reports(client, staff_a):
     assert client.get(reverse("reports:reports")).status_code == 302  # to the login page
     client.force_login(staff_a)
     assert client.get(reverse("reports:reports")).status_code == 403
+
+
+def test_a_region_with_no_figures_yet_gets_its_report_too(client, administrator, django_capture_on_commit_callbacks):
+    # Abai was formed in 2022: nothing is published for it, and no return was accepted there in this test.
+    client.force_login(administrator)
+    abai = Region.objects.get(iso_code="KZ-10")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:reports"), {"region": abai.pk, "year": 2023, "language": "ru"})
+
+    report = RegionalReport.objects.get()
+    assert (report.status, report.progress, report.error_code) == ("done", 100, "")
