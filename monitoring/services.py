@@ -247,9 +247,8 @@ def _evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
             .values_list(ExtractYear("sampled_on"), "point__enterprise__region_id")
             .distinct()
         )
-        transaction.on_commit(
-            lambda: submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
-        )
+        # In the transaction: the statistics' dirty mark commits with the evaluation (reports.aggregates).
+        submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
 
 
 def _open_or_extend_alerts(submission_id: int) -> list[int]:

@@ -367,7 +367,8 @@ class AuditedQuerySet(models.QuerySet[Any]):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             before = _read(model, self._rows(self.values("pk")), lock=True)
-            count = super().update(**kwargs)
+            # Only the rows read and locked: the queryset's own WHERE could match rows committed since.
+            count = self._rows(before).update(**kwargs)
             after = _read(model, self._rows(before), lock=False)
             _save(_differences(model, before, after))
         return count

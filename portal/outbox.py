@@ -118,8 +118,10 @@ def _due(now: datetime) -> OutboxQuerySet:
     """E-mails to send now: not sent, their time come, and claimed by no sender (or by one that died: a claim
     older than OUTBOX_CLAIM_SECONDS is taken over; its attempt was counted)."""
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+    # A dead sender's claim is taken over only while attempts remain; an unclaimed row (never tried, failed with its
+    # next attempt set, or retried by an administrator) is due whenever its time has come.
     return OutboxMessage.objects.filter(sent_at=None, next_attempt_at__lte=now).filter(
-        Q(claimed_at=None) | Q(claimed_at__lt=stale)
+        Q(claimed_at=None) | Q(claimed_at__lt=stale, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
     )
 
 
@@ -133,7 +135,15 @@ def _claim(pk: int) -> bool:
 def send_due(*, limit: int = 500) -> int:
     """Send the e-mails that are due, each claimed first; returns how many went out. One failing address
     records its error on its own row (and its next attempt, with backoff) and the others still go out."""
-    ids = list(_due(timezone.now()).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    now = timezone.now()
+    # A sender that died mid-send left its claim; once that claim is stale and no attempt is left, the row fails
+    # (it is never claimed again, so it cannot be sent for ever).
+    OutboxMessage.objects.filter(
+        sent_at=None,
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+        claimed_at__lt=now - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
+    ).exclude(next_attempt_at=None).update(next_attempt_at=None, last_error="The sender stopped while sending.")
+    ids = list(_due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     connection = get_connection()
     sent = 0
     try:

@@ -158,14 +158,13 @@ def paint(owner: Owner, *, region: Region, start: datetime.date | None, end: dat
     if isinstance(owner, Enterprise):
         regions = sorted(regions_before | {region.pk})
         enterprise_id = owner.pk
-        transaction.on_commit(
-            lambda: enterprise_regions_changed.send(
-                sender=EnterpriseRegionPeriod,
-                enterprise_id=enterprise_id,
-                region_ids=regions,
-                valid_from=start,
-                valid_to=end,
-            )
+        # In the transaction: the statistics' dirty marks commit with the change (reports.aggregates).
+        enterprise_regions_changed.send(
+            sender=EnterpriseRegionPeriod,
+            enterprise_id=enterprise_id,
+            region_ids=regions,
+            valid_from=start,
+            valid_to=end,
         )
     return True
 

@@ -45,8 +45,8 @@ def on_return_accepted(sender: Any, *, waste_return_id: int, year: int, **kwargs
 
 def on_return_submitted(sender: Any, *, waste_return_id: int, year: int, **kwargs: Any) -> None:
     """A return awaits a decision; and the enterprise, having filed for `year`, is expected to file the next year,
-    whose coverage is kept once a return of it is submitted (`reports.aggregates._coverage_years`). Read after this
-    submission committed: a first submission of the next year committed later marks that year itself."""
+    whose coverage is kept once a return of it is submitted (`reports.aggregates._coverage_years`). Read in the
+    submitting transaction: a first submission of the next year committed later marks that year itself."""
     enterprise_id = _enterprise_of(waste_return_id)
     years = [year]
     if WasteReturn.objects.filter(year=year + 1, first_submitted_at__isnull=False).exists():

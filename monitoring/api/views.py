@@ -1,8 +1,9 @@
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -85,7 +86,11 @@ class AlertViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
         serializer = s.AlertUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        assignee = get_object_or_404(User, username=data["assigned_to"]) if data.get("assigned_to") else None
+        assignee = User.objects.filter(username=data["assigned_to"]).first() if data.get("assigned_to") else None
+        if data.get("assigned_to") and assignee is None:
+            # The same answer as for a user who does not inspect the region: no probing for user names.
+            message = _("%(user)s does not inspect this region.") % {"user": data["assigned_to"]}
+            raise ValidationError({"assigned_to": [message]})
         services.alert_update(
             actor=request.user, alert=alert, status=data.get("status"), comment=data["comment"], assign_to=assignee,
             seen_results=data.get("seen_results"),

@@ -185,3 +185,12 @@ def test_an_alert_is_not_closed_over_results_the_inspector_has_not_seen(
 def test_the_alert_page_says_how_many_results_it_showed(alert, inspector, web):
     page = web(inspector).get(f"/monitoring/alerts/{alert.pk}/").content.decode()
     assert '<input type="hidden" name="seen_results" value="1">' in page
+
+
+def test_an_unknown_assignee_is_answered_like_one_of_another_region(alert, inspector, other_inspector, update):
+    unknown = update(inspector, alert, status="acknowledged", assigned_to="nobody-by-this-name")
+    elsewhere = update(inspector, alert, status="acknowledged", assigned_to=other_inspector.username)
+
+    assert (unknown.status_code, elsewhere.status_code) == (400, 400)
+    assert "does not inspect this region" in unknown.json()["assigned_to"][0]
+    assert "does not inspect this region" in elsewhere.json()["assigned_to"][0]

@@ -220,3 +220,19 @@ def test_the_admin_lists_the_outbox_and_retries_failed_e_mails(
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("sent", 2), "sent by the task enqueued on commit"
     assert [message.to for message in mail.outbox] == [["sent@example.kz"], [REFUSED]]
+
+
+def test_a_sender_that_dies_mid_send_on_the_last_attempt_leaves_the_row_failed_not_resent_for_ever(people, settings):
+    post(people[:1])
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS + 1)
+    OutboxMessage.objects.update(claimed_at=stale, attempts=settings.OUTBOX_MAX_ATTEMPTS)
+
+    assert outbox.send_due() == 0
+
+    assert mail.outbox == []
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts, message.last_error) == (
+        "failed",
+        settings.OUTBOX_MAX_ATTEMPTS,
+        "The sender stopped while sending.",
+    )

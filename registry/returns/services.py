@@ -204,15 +204,15 @@ def current_warnings(version: ReturnVersion) -> list[Issue]:
     )
 
 
-def _send_on_commit(signal: Signal, waste_return: WasteReturn) -> None:
-    """Tell whoever listens (the statistics) of a change of the return's state, once it is committed."""
-    transaction.on_commit(
-        lambda: signal.send(
-            sender=WasteReturn,
-            waste_return_id=waste_return.pk,
-            year=waste_return.year,
-            region_id=waste_return.enterprise.region_id,
-        )
+def _announce(signal: Signal, waste_return: WasteReturn) -> None:
+    """Tell whoever listens (the statistics) of a change of the return's state, inside the changing transaction:
+    the statistics' dirty mark then commits with the change, so no crash between the two can lose it (their own
+    work is enqueued on commit)."""
+    signal.send(
+        sender=WasteReturn,
+        waste_return_id=waste_return.pk,
+        year=waste_return.year,
+        region_id=waste_return.enterprise.region_id,
     )
 
 
@@ -238,7 +238,7 @@ def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapp
         waste_return.save(update_fields=["first_submitted_at", "late"])
     ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.SUBMITTED, actor=filer)
     _notify(version, ReturnEvent.Kind.SUBMITTED)
-    _send_on_commit(return_submitted, waste_return)
+    _announce(return_submitted, waste_return)
     return version
 
 
@@ -262,7 +262,7 @@ def return_accept(*, actor: AnyUser, version: ReturnVersion) -> ReturnVersion:
     waste_return.save(update_fields=["accepted"])
     ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.ACCEPTED, actor=decider)
     _notify(version, ReturnEvent.Kind.ACCEPTED)
-    _send_on_commit(return_accepted, waste_return)
+    _announce(return_accepted, waste_return)
     return version
 
 
@@ -273,7 +273,7 @@ def return_send_back(*, actor: AnyUser, version: ReturnVersion, reasons: str) ->
     version, decider = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
     ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=decider, note=reasons.strip())
     _notify(version, ReturnEvent.Kind.RETURNED)
-    _send_on_commit(return_sent_back, version.waste_return)
+    _announce(return_sent_back, version.waste_return)
     return version
 
 
