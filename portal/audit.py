@@ -430,7 +430,10 @@ class AuditedQuerySet(models.QuerySet[Any]):
 
 
 def created(model: type[AuditedModel], pks: Iterable[Any]) -> None:
-    """Record rows raw SQL has just inserted (in the caller's transaction)."""
+    """Record rows raw SQL has just inserted, in the caller's transaction (required: outside one, the rows would
+    be committed before their record)."""
+    if not connections[router.db_for_write(model)].in_atomic_block:
+        raise RuntimeError("audit.created() records rows inside the transaction that inserted them")
     pks = list(pks)
     if pks and _is_recorded(model):
         rows = _read(model, model._base_manager.filter(pk__in=pks), lock=False)

@@ -156,7 +156,10 @@ def send_due(*, limit: int = 500) -> int:
             except Exception as exc:  # an SMTP refusal, a lost connection, a renderer's bug: recorded on the row
                 _failed(message, exc, connection)
             else:
-                OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+                # Only under this sender's own claim: a sender whose claim went stale must not overwrite another's.
+                OutboxMessage.objects.filter(pk=pk, claimed_at=message.claimed_at).update(
+                    sent_at=timezone.now(), last_error=""
+                )
                 sent += 1
     finally:
         connection.close()
@@ -174,7 +177,7 @@ def _failed(message: OutboxMessage, error: Exception, connection: BaseEmailBacke
     attempts = message.attempts
     retry_at = timezone.now() + backoff(attempts) if attempts < settings.OUTBOX_MAX_ATTEMPTS else None
     logger.warning("outbox message %s to %s failed (attempt %s): %s", message.pk, message.address, attempts, error)
-    OutboxMessage.objects.filter(pk=message.pk).update(
+    OutboxMessage.objects.filter(pk=message.pk, claimed_at=message.claimed_at).update(
         claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000], next_attempt_at=retry_at
     )
     # The connection may be broken: the next message opens a new one.

@@ -236,3 +236,19 @@ def test_a_sender_that_dies_mid_send_on_the_last_attempt_leaves_the_row_failed_n
         settings.OUTBOX_MAX_ATTEMPTS,
         "The sender stopped while sending.",
     )
+
+
+def test_a_sender_whose_claim_was_taken_over_does_not_overwrite_the_new_claim(people, settings, monkeypatch):
+    post(people[:1])
+    row = OutboxMessage.objects.get()
+    takeover = timezone.now() + timedelta(seconds=1)
+
+    def send_slowly(message, connection):
+        # Meanwhile the claim went stale and another sender took the row over.
+        OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=takeover)
+
+    monkeypatch.setattr(outbox, "_send", send_slowly)
+    outbox.send_due()
+
+    row.refresh_from_db()
+    assert (row.sent_at, row.claimed_at) == (None, takeover)
