@@ -160,7 +160,9 @@ class MpcNormAdmin(AdministratorAccess, admin.ModelAdmin):
 def starting_rules(request: HttpRequest) -> list[RuleFields]:
     """The rules a new version starts from: those of the version in ?from=, else the current version's."""
     given = request.GET.get("from", "")
-    source = SeverityRuleSet.objects.filter(pk=given).first() if given.isdigit() else current_ruleset()
+    # ASCII digits that fit a primary key: isdigit() alone also takes "²", which int() refuses.
+    number = given.isascii() and given.isdigit() and len(given) <= 18
+    source = SeverityRuleSet.objects.filter(pk=given).first() if number else current_ruleset()
     return ruleset_rules(source) if source else []
 
 

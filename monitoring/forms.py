@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import AlertStatus, Averaging
+from portal import values
 from portal.models import User
 from portal.permissions import Action, AnyUser
 from registry.models import Enterprise
@@ -44,6 +45,6 @@ class AlertUpdateForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label=_("Assign to"), queryset=User.objects.filter(role=User.Role.INSPECTOR, is_active=True), required=False
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = values.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     # How many results the page showed (the template writes the current count): none may arrive unseen.
-    seen_results = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    seen_results = values.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)

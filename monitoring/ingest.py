@@ -4,27 +4,34 @@ Each row is checked alone (point, pollutant, unit for the medium, value, time) a
 and the database (duplicates). Every problem is reported with its row number; one bad row saves nothing.
 """
 
-import csv
 import datetime
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from django.utils.translation import gettext
 
 from monitoring.models import Averaging, MonitoringPoint, Pollutant, Result, Unit
-from portal.uploads import XLSX_MAGIC
+from portal import coded, values
+from portal.uploads import Limits, read_rows
 from registry.models import Enterprise
+
+# A row's errors are stored with a submission whose file a worker read: each is written in the worker's language
+# and keeps its template and parameters (coded.Message), so that it is shown in the language of whoever reads it.
+_ = coded.Message
 
 COLUMNS = ("point", "pollutant", "sampled_at", "value", "unit", "averaging", "method", "laboratory")
 REQUIRED = ("point", "pollutant", "sampled_at", "value", "unit", "averaging")
 _AVERAGING_INDEX = {value: index for index, value in enumerate(Averaging.values)}
 MAX_OFFSET = datetime.timedelta(hours=16)  # PostgreSQL's limit; no zone on Earth is that far from UTC
+# What the result's columns hold: a value beyond them is refused, never rounded or cut.
+VALUE_COLUMN = values.decimal_column(Result, "value")
+TEXT_COLUMNS = {name: values.text_column(Result, name) for name in ("method", "laboratory")}
+PLAUSIBLE_LIMIT = Decimal("1e9")  # a concentration this high is a mistake (the column holds ten times more)
 MAX_ERRORS = 1000  # a file with more bad rows than this is reported by its first thousand
 
 
@@ -32,13 +39,22 @@ MAX_ERRORS = 1000  # a file with more bad rows than this is reported by its firs
 class RowError:
     row: int
     field: str
-    reason: str
+    reason: str  # a coded.Message, or text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "reason": self.reason}
+        return {"row": self.row, "field": self.field, "reason": str(self.reason)}
+
+    def stored(self) -> dict[str, Any]:
+        """As a submission keeps it: with the reason's msgid and parameters, to be shown in its reader's language."""
+        return {**self.as_dict(), **(self.reason.stored() if isinstance(self.reason, coded.Message) else {})}
 
     def __str__(self) -> str:
-        return _("Row %(row)s, %(field)s: %(reason)s") % {"row": self.row, "field": self.field, "reason": self.reason}
+        # The field as the file's header, the API's key and the form's column name it: "sampled_at".
+        return gettext("Row %(row)s, %(field)s: %(reason)s") % {
+            "row": self.row,
+            "field": self.field,
+            "reason": self.reason,
+        }
 
 
 @dataclass(slots=True)
@@ -69,18 +85,10 @@ def _pack(point_id: int, pollutant_id: int, sampled_at: datetime.datetime, avera
 
 def read_file(handle: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header of a CSV or XLSX file and its rows that are not blank, with their numbers (the header is row 1),
-    streamed: a million-row file is never held in memory. Both ways of reading a file start here, so that they
-    see the same rows and values."""
-    if handle.read(4) == XLSX_MAGIC:
-        handle.seek(0)
-        sheet = load_workbook(handle, read_only=True, data_only=True).worksheets[0].iter_rows(values_only=True)
-        rows: Iterator[list[str]] = ([("" if cell is None else str(cell)) for cell in row] for row in sheet)
-    else:
-        handle.seek(0)
-        rows = csv.reader(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
-    header = [column.strip() for column in next(rows, [])]
-    numbered = ((number, values) for number, values in enumerate(rows, start=2) if any(values))
-    return header, numbered
+    streamed within a worker's limits (portal.uploads): a million-row file is never held in memory, and a file
+    breaking a limit or the format raises FileRefused as its rows are read. Both ways of reading a file start here,
+    so that they see the same rows and values."""
+    return read_rows(handle, limits=Limits.in_worker())
 
 
 class Catalogue:
@@ -100,13 +108,15 @@ def _value(raw: str) -> tuple[Decimal | None, bool, str]:
     text = raw.strip().replace(",", ".")
     below = text.startswith("<")
     try:
-        value = Decimal(text.lstrip("<").strip())
-    except InvalidOperation:
-        return None, below, _("“%(value)s” is not a number.") % {"value": raw}
-    if not value.is_finite() or abs(value) >= Decimal("1e9"):
-        return None, below, _("“%(value)s” is not a plausible concentration.") % {"value": raw}
+        value = values.number(text.lstrip("<").strip(), **VALUE_COLUMN)
+    except ValidationError as exc:
+        if exc.code == "invalid":  # with the value as written, not as read after "<"
+            return None, below, _("“%(value)s” is not a number.") % {"value": values.shown(raw)}
+        return None, below, coded.from_error(exc)
+    if abs(value) >= PLAUSIBLE_LIMIT:
+        return None, below, _("“%(value)s” is not a plausible concentration.") % {"value": values.shown(raw)}
     if value < 0:
-        return None, below, _("a concentration cannot be negative (%(value)s).") % {"value": raw}
+        return None, below, _("a concentration cannot be negative (%(value)s).") % {"value": values.shown(raw)}
     return value, below, ""
 
 
@@ -121,45 +131,69 @@ def _datetime(text: str) -> datetime.datetime | None:
         return None
 
 
+def _text_errors(number: int, text: Mapping[str, str]) -> list[RowError]:
+    """Control characters anywhere, and a method or laboratory longer than its column (refused, never cut)."""
+    errors = []
+    for name, value in text.items():
+        try:
+            values.text(value, max_length=TEXT_COLUMNS.get(name))
+        except ValidationError as exc:
+            errors.append(RowError(number, name, coded.from_error(exc)))
+    return errors
+
+
+def _moment_error(sampled_at: datetime.datetime, now: datetime.datetime) -> str:
+    if (offset := sampled_at.utcoffset()) is None:  # a naive time
+        return _("give the time zone, e.g. +05:00.")
+    if abs(offset) >= MAX_OFFSET:
+        return _("a time zone offset is less than 16 hours.")
+    try:
+        values.check_moment(sampled_at, now=now)
+    except ValidationError as exc:
+        return _("the sampling time is in the future.") if exc.code == "future" else coded.from_error(exc)
+    return ""
+
+
 def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tuple[Row | None, list[RowError]]:
     errors = []
     text = {name: str(raw.get(name) if raw.get(name) is not None else "").strip() for name in COLUMNS}
     for name in REQUIRED:
         if not text[name]:
             errors.append(RowError(number, name, _("this field is required.")))
+    errors += _text_errors(number, text)
     if errors:
         return None, errors
     point = catalogue.points.get(text["point"])
     if point is None:
-        errors.append(RowError(number, "point", _("unknown monitoring point “%(code)s”.") % {"code": text["point"]}))
+        errors.append(
+            RowError(number, "point", _("unknown monitoring point “%(code)s”.") % {"code": values.shown(text["point"])})
+        )
     pollutant = catalogue.pollutants.get(text["pollutant"])
     if pollutant is None:
-        message = _("unknown pollutant “%(code)s”.") % {"code": text["pollutant"]}
+        message = _("unknown pollutant “%(code)s”.") % {"code": values.shown(text["pollutant"])}
         errors.append(RowError(number, "pollutant", message))
     factor = None
     if point is not None:
         factor = catalogue.factors.get((text["unit"], point[1]))
         if factor is None:
             message = _("the unit “%(unit)s” does not fit the medium %(medium)s.")
-            errors.append(RowError(number, "unit", message % {"unit": text["unit"], "medium": point[1]}))
+            errors.append(RowError(number, "unit", message % {"unit": values.shown(text["unit"]), "medium": point[1]}))
     value, below, problem = _value(text["value"])
     if problem:
         errors.append(RowError(number, "value", problem))
     sampled_at = _datetime(text["sampled_at"])
     if sampled_at is None:
         message = _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-01T10:00:00+05:00).")
-        errors.append(RowError(number, "sampled_at", message % {"value": text["sampled_at"]}))
-    elif (offset := sampled_at.utcoffset()) is None:  # a naive time
-        errors.append(RowError(number, "sampled_at", _("give the time zone, e.g. +05:00.")))
-    elif abs(offset) >= MAX_OFFSET:
-        errors.append(RowError(number, "sampled_at", _("a time zone offset is less than 16 hours.")))
-    elif sampled_at > catalogue.now:
-        errors.append(RowError(number, "sampled_at", _("the sampling time is in the future.")))
+        errors.append(RowError(number, "sampled_at", message % {"value": values.shown(text["sampled_at"])}))
+    elif problem := _moment_error(sampled_at, catalogue.now):
+        errors.append(RowError(number, "sampled_at", problem))
     if text["averaging"] not in _AVERAGING_INDEX:
         message = _("“%(value)s” is not an averaging period (%(choices)s).")
         errors.append(
             RowError(
-                number, "averaging", message % {"value": text["averaging"], "choices": ", ".join(Averaging.values)}
+                number,
+                "averaging",
+                message % {"value": values.shown(text["averaging"]), "choices": ", ".join(Averaging.values)},
             )
         )
     if errors:
@@ -171,7 +205,7 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
         point_id=point[0], pollutant_id=pollutant, medium=point[1], sampled_at=sampled_at,
         sampled_on=sampled_at.astimezone(catalogue.local_zone).date(), averaging=text["averaging"],
         value=value, below_detection=below, unit=text["unit"], value_base=float(value) * factor,
-        method=text["method"][:200], laboratory=text["laboratory"][:200],
+        method=text["method"], laboratory=text["laboratory"],
     )  # fmt: skip
     return row, []
 

@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal import coded
 from portal.audit import AuditedModel, AuditedQuerySet
 from portal.leases import LeasedWork
 from portal.permissions import PublicQuerySet
+from portal.uploads import MESSAGES as FILE_REFUSALS
 from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet, PublishedOrScopedQuerySet
 
 
@@ -21,6 +24,9 @@ class Medium(models.TextChoices):
     GROUNDWATER = "groundwater", _("groundwater")
     SURFACE_WATER = "surface_water", _("surface water")
 
+
+# A stored message's parameter "medium" (portal.coded) is shown by its label.
+coded.PARAMETER_FORMATS["medium"] = lambda value: str(Medium(value).label) if value in Medium.values else str(value)
 
 # Every value is stored converted to its medium's base unit, so that results and norms compare directly.
 BASE_UNIT = {Medium.AIR: "mg/m3", Medium.SOIL: "mg/kg", Medium.GROUNDWATER: "mg/l", Medium.SURFACE_WATER: "mg/l"}
@@ -72,7 +78,7 @@ class Unit(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.medium})"
+        return f"{self.code} ({self.get_medium_display()})"
 
 
 class Pollutant(AuditedModel):
@@ -130,7 +136,8 @@ class MpcNorm(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pollutant} {self.medium} {self.averaging}: {self.value} {self.unit}"
+        value = number_format(self.value.normalize(), force_grouping=True)
+        return f"{self.pollutant} {self.get_medium_display()}, {self.get_averaging_display()}: {value} {self.unit}"
 
 
 class SeverityRuleSet(AuditedModel):
@@ -192,7 +199,7 @@ class SeverityRule(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ruleset} {self.medium}"
+        return f"{self.ruleset} {self.get_medium_display()}"
 
 
 class SeverityThreshold(models.Model):
@@ -210,7 +217,7 @@ class SeverityThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ruleset} {self.pollutant_id} {self.medium}: {self.high}/{self.extreme}"
+        return f"{self.ruleset} {self.pollutant_id} {self.get_medium_display()}: {self.high}/{self.extreme}"
 
 
 class PointQuerySet(AuditedQuerySet, PublishedOrScopedQuerySet):  # type: ignore[override]
@@ -265,6 +272,7 @@ class Submission(LeasedWork):
     lease_done, lease_failed = SubmissionStatus.PROCESSED, SubmissionStatus.FAILED
     lease_asked_at = "received_at"
     lease_errors = {
+        **FILE_REFUSALS,  # a file refused by a worker: over a limit, or not readable (portal.uploads)
         ROWS_INVALID: ngettext_lazy(
             "Nothing was saved: %(count)s row has errors. Correct it and upload the file again.",
             "Nothing was saved: %(count)s rows have errors. Correct them and upload the file again.",
@@ -301,6 +309,12 @@ class Submission(LeasedWork):
 
     def __str__(self) -> str:
         return f"{self.enterprise} #{self.pk}"
+
+    @property
+    def row_errors(self) -> list[dict[str, object]]:
+        """The stored row errors of a file read in the background, each reason in the reader's language
+        (portal.coded; an error stored as text before stays as it was)."""
+        return [{**error, "reason": coded.written(error, "reason")} for error in self.errors]
 
 
 class ResultQuerySet(EnterpriseScopedQuerySet):
@@ -434,4 +448,5 @@ class AlertEvent(models.Model):
         ordering = ["time", "id"]
 
     def __str__(self) -> str:
-        return f"{self.alert} {self.status or 'comment'}"
+        what = self.get_status_display() if self.status else _("comment")
+        return f"{self.alert} {what}"

@@ -5,10 +5,14 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from monitoring.models import OPEN_ALERT, Alert, MonitoringPoint, Pollutant, Result, Severity, Submission
+from monitoring.models import OPEN_ALERT, Alert, Medium, MonitoringPoint, Pollutant, Result, Severity, Submission
 from monitoring.services import progress_key
 from portal.permissions import Action, AnyUser
+from registry.selectors import map_settings
+from registry.templatetags.units import unit
 
 
 def submission_counts(submission: Submission) -> dict[str, int]:
@@ -91,3 +95,71 @@ def series(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> li
         }
         for row in rows.values("sampled_at", "value_base", "mpc_base", "severity")
     ]
+
+
+# A popup lists a point's latest result of each pollutant, the worst first, up to this many.
+POPUP_RESULTS = 5
+
+
+def map_points(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> list[dict[str, Any]]:
+    """Points as the map draws them, each with the latest result of each pollutant the user may see (two queries):
+    its state is "exceeding" when one of those exceeds its MPC (has a severity), "within" when none does, "none"
+    without results."""
+    point_list = list(points.select_related("enterprise").order_by("code", "pk"))
+    latest: dict[int, list[dict[str, Any]]] = {}
+    rows = (
+        Result.objects.restrict(user, Action.VIEW)
+        .filter(point__in=point_list)
+        .order_by("point_id", "pollutant_id", "-sampled_at")
+        .distinct("point_id", "pollutant_id")
+        .select_related("pollutant")
+    )
+    for row in rows:
+        latest.setdefault(row.point_id, []).append(
+            {
+                "pollutant": row.pollutant.code,
+                "name": row.pollutant.name,
+                "value": float(row.value),
+                "below_detection": row.below_detection,
+                "unit": unit(row.unit),
+                "ratio": row.ratio,
+                "exceeds": row.severity > Severity.NONE,
+                "date": row.sampled_on.isoformat(),
+                "chart": reverse("monitoring:point-chart", args=[row.point_id, row.pollutant.code]),
+            }
+        )
+    shown = []
+    for point in point_list:
+        results = sorted(latest.get(point.pk, []), key=lambda r: (-(r["ratio"] or 0), r["pollutant"]))
+        state = "none" if not results else ("exceeding" if any(r["exceeds"] for r in results) else "within")
+        shown.append(
+            {
+                "url": results[0]["chart"] if results else None,
+                "name": f"{point.code} · {point.get_medium_display()}",
+                "lat": float(point.latitude),
+                "lon": float(point.longitude),
+                "kind": point.medium,
+                "operator": point.enterprise.local_name,
+                "state": state,
+                "results": results[:POPUP_RESULTS],
+            }
+        )
+    return shown
+
+
+def points_map_settings() -> dict[str, object]:
+    """The point map's settings: colours by medium, rings by state, the popups' texts."""
+    return map_settings(
+        legend=[{"kind": medium, "label": str(label)} for medium, label in Medium.choices],
+        states=[
+            {"state": "exceeding", "label": _("latest result exceeds an MPC")},
+            {"state": "within", "label": _("latest results within the MPCs")},
+            {"state": "none", "label": _("no results shown")},
+        ],
+        labels={
+            "mpc": _("MPC"),  # after the ratio and a multiplication sign
+            "below": _("below the detection limit"),
+            "latest": _("Latest results"),
+            "none": _("No results shown."),
+        },
+    )

@@ -5,17 +5,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
+from redis.exceptions import RedisError
 
 from monitoring import sql, staging
 from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError, read_file
@@ -33,15 +35,24 @@ from monitoring.models import (
 )
 from monitoring.reference import current_ruleset
 from monitoring.signals import submission_evaluated
-from portal import audit, leases, outbox
+from portal import audit, coded, leases, outbox
 from portal.models import Channel, User
 from portal.permissions import Action, AnyUser, can, require
 from portal.tasks import enqueue
-from portal.uploads import check_upload
+from portal.uploads import UNREADABLE, FileRefused, check_upload
 from registry.models import Enterprise
 
 logger = logging.getLogger(__name__)
 CHUNK = 10_000
+# What may pass when the work is tried again (portal.leases gives the lease back): the database, the cache or the
+# file storage out of reach, the lease lost to another worker, or a result that another submission stored meanwhile
+# (the next attempt reports it as a duplicate row). COPY raises psycopg's own errors.
+RETRYABLE = (
+    leases.LeaseLost,
+    OperationalError, InterfaceError, IntegrityError,
+    psycopg.OperationalError, psycopg.InterfaceError, psycopg.IntegrityError,
+    RedisError, OSError,
+)  # fmt: skip
 RESULT_COLUMNS = (
     "submission_id", "point_id", "pollutant_id", "medium", "sampled_at", "sampled_on", "averaging", "value",
     "below_detection", "unit", "value_base", "method", "laboratory", "severity", "evaluated",
@@ -112,7 +123,7 @@ def _ingest(
     if checker.errors:
         raise RowsInvalid(checker.errors, checker.error_count)
     if not stored:
-        raise RowsInvalid([RowError(0, "results", _("the submission has no results."))])
+        raise RowsInvalid([RowError(0, "results", coded.Message(gettext_noop("the submission has no results.")))])
     return stored
 
 
@@ -160,7 +171,9 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
         header, rows = read_file(handle)
         missing = [column for column in REQUIRED if column not in header]
         if missing:
-            raise RowsInvalid([RowError(1, ", ".join(missing), _("the header lacks these columns."))])
+            raise RowsInvalid(
+                [RowError(1, ", ".join(missing), coded.Message(gettext_noop("the header lacks these columns.")))]
+            )
         for number, values in rows:
             yield number, dict(zip(header, values, strict=False))
 
@@ -216,8 +229,17 @@ def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> 
             # Saved only while the lease holds, or the whole read rolls back: a file is never stored twice.
             lease.update(rows_total=stored, rows_done=stored)
     except RowsInvalid as exc:
-        errors = [error.as_dict() for error in exc.errors]
+        errors = [error.stored() for error in exc.errors]
         raise leases.Failed(ROWS_INVALID, {"count": exc.total}, errors=errors) from exc
+    except FileRefused as exc:  # a limit or the format: the same file is refused again, whatever the attempt
+        raise leases.Failed(exc.code, exc.params) from exc
+    except RETRYABLE:
+        raise
+    except Exception as exc:
+        # Anything else that fails while a file is read comes from the file (a value no check foresaw): the same
+        # file fails the same way at every attempt, so it fails now, with the reason.
+        logger.exception("Submission %s: the file cannot be read", submission.pk)
+        raise leases.Failed(UNREADABLE, {"detail": f"{type(exc).__name__}: {exc}"[:300]}) from exc
     finally:
         cache.delete(progress_key(submission.pk))
 

@@ -64,14 +64,21 @@ FROM (
     SELECT p.id AS point_id, q.id AS pollutant_id, p.medium, s.sampled_at,
            (s.sampled_at AT TIME ZONE %(zone)s)::date AS sampled_on, s.averaging, s.value, s.below_detection,
            s.unit, s.value::float8 * u.factor::float8 AS value_base, s.method, s.laboratory,
-           s.usual AND q.id IS NOT NULL AND u.factor IS NOT NULL AND s.sampled_at <= %(now)s
-               AND s.value >= 0 AND s.value < 1e9 AND s.averaging = ANY(%(averagings)s) AS usual
+           s.usual AND q.id IS NOT NULL AND u.factor IS NOT NULL
+               AND s.sampled_at >= %(earliest)s AND s.sampled_at <= %(now)s
+               -- No more decimals than the column holds, which would round them.
+               AND s.value >= 0 AND s.value < 1e9 AND s.value = round(s.value, %(decimal_places)s)
+               AND s.averaging = ANY(%(averagings)s) AS usual
     FROM (
         SELECT {{point}} AS point, {{pollutant}} AS pollutant, {{unit}} AS unit, {{averaging}} AS averaging,
                {{sampled_at}}::timestamptz AS sampled_at, ltrim({{value}}, '<')::numeric AS value,
                {{value}} LIKE '<%%' AS below_detection,
-               left(coalesce({{method}}, ''), 200) AS method, left(coalesce({{laboratory}}, ''), 200) AS laboratory,
+               coalesce({{method}}, '') AS method, coalesce({{laboratory}}, '') AS laboratory,
                translate({{sampled_at}}, '123456789', '000000000') = ANY(%(usual_times)s)
+               -- Text as its column holds it, never cut, and without control characters.
+               AND length(coalesce({{method}}, '')) <= %(method_length)s
+               AND length(coalesce({{laboratory}}, '')) <= %(laboratory_length)s
+               AND coalesce({{method}}, '') || coalesce({{laboratory}}, '') !~ '[[:cntrl:]]'
                -- PostgreSQL reads hour 24 and second 60; ISO 8601 as Python reads it does not.
                AND substr({{sampled_at}}, 12, 2) < '24' AND substr({{sampled_at}}, 18, 2) < '60'
                -- Plain decimals only: PostgreSQL 16 also reads 0x1A, which Python's Decimal does not.

@@ -17,9 +17,9 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from monitoring import sql
-from monitoring.ingest import COLUMNS, REQUIRED, read_file
+from monitoring.ingest import COLUMNS, REQUIRED, TEXT_COLUMNS, VALUE_COLUMN, read_file
 from monitoring.models import Alert, Averaging, Submission
-from portal import audit
+from portal import audit, values
 
 PROGRESS_ROWS = 100_000
 
@@ -46,6 +46,11 @@ def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int],
                 "averagings": Averaging.values,
                 "enterprise": submission.enterprise_id,
                 "now": timezone.now(),
+                # The checks of the row-by-row path (monitoring.ingest) on what the columns hold.
+                "earliest": values.EARLIEST,
+                "decimal_places": VALUE_COLUMN["decimal_places"],
+                "method_length": TEXT_COLUMNS["method"],
+                "laboratory_length": TEXT_COLUMNS["laboratory"],
                 "ruleset": ruleset_id,
                 "submission": submission.pk,
             }

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from monitoring import selectors, services
@@ -19,9 +18,9 @@ from monitoring.ingest import COLUMNS
 from monitoring.models import MonitoringPoint, Pollutant, Submission
 from portal import outbox
 from portal.middleware import HtmxRequest
+from portal.page_cache import cached_page
 from portal.permissions import Action, can, require
 from registry.models import Deposit, Enterprise
-from registry.selectors import map_settings
 
 
 @login_required
@@ -156,20 +155,10 @@ def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
     return render(request, "monitoring/chart.html", context)
 
 
+@cached_page()
 def point_map(request: HttpRequest) -> HttpResponse:
     """Published monitoring points, for the public."""
-    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW).select_related("enterprise")
-    map_points = [
-        {
-            "url": reverse("registry:enterprise-detail", args=[point.enterprise_id]),
-            "name": f"{point.code} · {point.get_medium_display()}",
-            "lat": float(point.latitude),
-            "lon": float(point.longitude),
-            "mt": 0,
-            "kind": point.medium,
-            "operator": point.enterprise.name,
-        }
-        for point in points
-    ]
-    context = {"map_points": map_points, "map_settings": map_settings()}
+    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW)
+    map_points = selectors.map_points(points, user=request.user)
+    context = {"map_points": map_points, "map_settings": selectors.points_map_settings()}
     return render(request, "monitoring/point_map.html", context)

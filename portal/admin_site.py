@@ -6,10 +6,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from portal.permissions import Action, can
+from portal.throttling import login_throttled
 
 
 class AdministratorLoginForm(AdminAuthenticationForm):
@@ -69,6 +70,10 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return can(request.user, Action.ADMINISTER)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # Throttled like the site's own login page (portal.throttling).
+        return login_throttled(super().login)(request, extra_context)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         admin_class = _with_access(admin_class or admin.ModelAdmin)

@@ -1,8 +1,10 @@
 """How a change record reads, on every history page, the audit log and the API: each field by its translated label,
 each value formatted in the reader's language (choices by their label, numbers localized, dates, yes / no, related
-rows by their name), the person or "system", the kind translated.
+rows by their name, a field's own format where its model gives one in `audit_formats`), the person or "system", the
+kind translated, the changed row by its name as the reader's language writes it today (the name stored with the
+record, in the language of whoever changed it, only once the row is gone).
 
-Related rows are named when the page is shown, with one query per related model for the whole page.
+Related and changed rows are named when the page is shown, with one query per model for the whole page.
 """
 
 import datetime
@@ -49,6 +51,8 @@ def present(records: Iterable[ChangeRecord]) -> list[ChangeRecord]:
     for record in records:
         model = ContentType.objects.get_for_id(record.content_type_id).model_class()
         record.model_label = _translated(model._meta.verbose_name) if model else ""  # type: ignore[attr-defined]
+        shown = names.get((model, record.object_id)) if model else None
+        record.object_name = shown or record.object_repr  # type: ignore[attr-defined]
         record.actor = person(record.user)  # type: ignore[attr-defined]
         record.lines = [  # type: ignore[attr-defined]
             ChangeLine(
@@ -96,6 +100,8 @@ def _related_names(records: list[ChangeRecord]) -> dict[tuple[type[models.Model]
             field = _field(model, key)
             if field is not None and field.many_to_one:
                 wanted[field.related_model].update(value for value in (old, new) if value is not None)  # type: ignore[index]
+        if model is not None:
+            wanted[model].add(record.object_id)
     names = {}
     for related, ids in wanted.items():
         # select_related(): a name may show a related row (a waste return its enterprise).
@@ -115,6 +121,8 @@ def _format(
         return _("changed")
     if field.many_to_one:
         return names.get((field.related_model, value), f"#{value}")  # type: ignore[arg-type]
+    if own := getattr(model, "audit_formats", {}).get(field.name):
+        return own(value)
     if field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):

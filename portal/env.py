@@ -4,6 +4,7 @@ A malformed value stops start-up with a message naming the variable, instead of
 silently falling back to a default (healthchecks style).
 """
 
+import ipaddress
 import os
 import re
 from email.utils import parseaddr
@@ -108,6 +109,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks ("127.0.0.1,10.0.0.0/8"), each normalised ("10.0.0.0/8")."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be IP addresses or networks separated by commas, got {item!r}"
+            ) from None
+    return tuple(networks)
+
+
 def env_int_list(name: str, default: tuple[int, ...], *, minimum: int, maximum: int) -> tuple[int, ...]:
     """Comma-separated integers ("30,7"), each from `minimum` to `maximum`, largest first, without repeats."""
     raw = os.environ.get(name)
@@ -127,3 +141,13 @@ def env_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set when DJANGO_ENV=production")
     return value
+
+
+def csp_source(name: str, url: str) -> str:
+    """The Content-Security-Policy source of a server's URL template (MAP_TILE_URL): its scheme and host, with a
+    placeholder in the host's first label (Leaflet's `{s}.tile.example`) as the wildcard."""
+    parts = urlsplit(url)
+    first, dot, rest = parts.netloc.partition(".")
+    if "{" in rest:
+        raise ImproperlyConfigured(f"{name} may have a placeholder only in the first label of its host, got {url!r}")
+    return f"{parts.scheme}://{'*' if '{' in first else first}{dot}{rest}"

@@ -1,12 +1,14 @@
 """The FilterSets of the change log: the history pages filter by person, date range and kind; the audit log also by
 kind of object."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise, lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +17,26 @@ from portal.audit import audited_models
 from portal.models import ChangeKind, ChangeRecord
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _descending(label: object) -> str:
+    return _("%(label)s (descending)") % {"label": label}
+
+
+_descending_lazy = lazy(_descending, str)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, with choices written in the reader's language: django-filter writes "(descending)" once,
+    in the language active when the FilterSet is defined (at import), and names a choice it has no label for by its
+    parameter ("State year"). Every field needs its label (`field_labels`, lazily translated)."""
+
+    def build_choices(self, fields: Mapping[str, str], labels: Mapping[str, Promise]) -> list[tuple[str, Any]]:
+        missing = sorted(set(fields) - set(labels))
+        assert not missing, f"give these orderings a label: {missing}"
+        ascending = [(param, labels[field]) for field, param in fields.items()]
+        descending = [(f"-{param}", _descending_lazy(label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
 
 class ChangeRecordFilterSet(django_filters.FilterSet):

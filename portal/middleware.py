@@ -1,7 +1,11 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import translation
 from django_htmx.middleware import HtmxDetails
+
+API_PREFIX = "/api/"
+API_LANGUAGE = "en"
 
 
 class HtmxRequest(HttpRequest):
@@ -23,4 +27,19 @@ class RejectNullCharactersMiddleware:
             or any("\x00" in value for values in request.GET.lists() for value in values[1])
         ):
             return HttpResponseBadRequest("Null characters are not allowed in the URL.")
+        return self.get_response(request)
+
+
+class ApiLanguageMiddleware:
+    """The API answers in English unless the client asks for a language (Accept-Language): a machine client sends
+    no language and reads the same messages whatever the portal's default (Russian, for its pages). After
+    LocaleMiddleware, which chose the language from the cookie, Accept-Language or the default."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and not request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip():
+            translation.activate(API_LANGUAGE)
+            request.LANGUAGE_CODE = API_LANGUAGE
         return self.get_response(request)

@@ -142,6 +142,16 @@ def can(user: "AnyUser | AbstractBaseUser", action: Action, obj: models.Model | 
     return bool(manager.restrict(user, action).filter(pk=obj.pk).exists())
 
 
+def own_rows(user: "AnyUser | AbstractBaseUser", rows: models.QuerySet, owner: str = "user") -> models.QuerySet:
+    """Rows that belong to a person rather than to an enterprise or a region (their API tokens): a user reaches
+    their own, administrators everyone's, the public and inactive users none. `owner` is the lookup of the person."""
+    if not reach(user, Action.ADMINISTER).nothing:
+        return rows.all()
+    if role_of(user) is None:
+        return rows.none()
+    return rows.filter(**{owner: user})
+
+
 def require(
     user: "AnyUser | AbstractBaseUser", action: Action, obj: models.Model | None = None, message: str | None = None
 ) -> User:

@@ -6,6 +6,7 @@ Two shapes from one file:
   without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,12 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import (
+    csp_source,
     env_bool,
     env_choice,
     env_email,
     env_int,
     env_int_list,
     env_list,
+    env_networks,
     env_percent,
     env_positive,
     env_rate,
@@ -65,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -79,13 +82,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, no-store on private and API answers; TRACE refused (405).
+    "portal.headers.SecurityHeadersMiddleware",
     "portal.middleware.RejectNullCharactersMiddleware",
+    # A body declared larger than the upload limits: 413 before it is read (portal.errors).
+    "portal.errors.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API speaks English to a client that names no language.
+    "portal.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous pages per client address (after authentication, which tells who is anonymous).
+    "portal.throttling.AnonymousRateLimitMiddleware",
     # The change log reads the acting user from the request (portal.audit).
     "portal.audit_actor.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,6 +149,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # Keeps the keys of several sites, or of parallel test processes, apart in one Redis database.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),
+            # Never None: every entry expires, so that a Redis shared with the Celery queues may evict cache entries
+            # only (`maxmemory-policy volatile-lru`; portal.checks checks it in production).
+            "TIMEOUT": 300,
         }
     }
 else:
@@ -154,13 +168,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: a username is locked only together with the address that failed, and only
-# for a cool-off period, so a stranger cannot lock a user out of their account.
+# The client's address (portal.throttling.client_address): requests from these proxies (addresses or networks)
+# are taken to come from the right-most address of X-Forwarded-For that is not one of them; from anyone else, the
+# header is ignored. Empty: the connection's address, as when gunicorn is reached directly.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# Login throttling, counted per client address and per user name from that address, never per user name alone:
+# - failed logins (pages, admin, API token) from one address: past this rate every login attempt from it is refused
+#   (429) before a password is hashed, until the window ends, so many user names from one client cost no hashing;
+# - a user name is locked only together with the address that failed, and only for a cool-off period, so a
+#   stranger cannot lock a user out of their account from anywhere else.
+LOGIN_ADDRESS_FAILURE_RATE = env_rate("LOGIN_ADDRESS_FAILURE_RATE", "10/minute")
 AXES_FAILURE_LIMIT = env_positive("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_positive("LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
+# Anonymous requests for pages (not the API, which has its own rates; not static files) per client address.
+ANON_HTML_RATE = env_rate("ANON_HTML_RATE", "300/minute")
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, valid for API_TOKEN_TTL_DAYS from their issue (not
+# extended by use: a client asks for a new one before `expiry`), at most API_TOKEN_LIMIT_PER_USER live at once.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1, maximum=365)
+API_TOKEN_LIMIT_PER_USER = env_int("API_TOKEN_LIMIT_PER_USER", 10, minimum=1, maximum=1000)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -168,6 +204,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
+# Django ships no Kazakh formats: portal/formats/kk gives its numbers and dates.
+FORMAT_MODULE_PATH = ["portal.formats"]
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 
 STATIC_URL = "static/"
@@ -197,6 +235,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads: requests above these sizes are refused before they reach a view.
 UPLOAD_MAX_BYTES = env_positive("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# What one uploaded table may hold, counted as it is read and refused at the limit (portal.uploads): rows below the
+# header, columns with a value, cells, and the megabytes an XLSX workbook's parts unpack to (a few hundred kilobytes
+# of XLSX can unpack to gigabytes). A return's lines or a deposit's surveys are read while the person waits, so
+# their files stay small (the largest returns have a few thousand lines); monitoring results are read by a worker,
+# and a file of a million rows or more is usual there.
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 50, minimum=1, maximum=16_384)
+UPLOAD_REQUEST_MAX_ROWS = env_int("UPLOAD_REQUEST_MAX_ROWS", 10_000, minimum=1, maximum=1_000_000)
+UPLOAD_REQUEST_MAX_CELLS = env_int("UPLOAD_REQUEST_MAX_CELLS", 500_000, minimum=1, maximum=50_000_000)
+UPLOAD_REQUEST_MAX_UNPACKED_MB = env_int("UPLOAD_REQUEST_MAX_UNPACKED_MB", 20, minimum=1, maximum=1024)
+UPLOAD_WORKER_MAX_ROWS = env_int("UPLOAD_WORKER_MAX_ROWS", 2_000_000, minimum=1)
+UPLOAD_WORKER_MAX_CELLS = env_int("UPLOAD_WORKER_MAX_CELLS", 40_000_000, minimum=1)
+UPLOAD_WORKER_MAX_UNPACKED_MB = env_int("UPLOAD_WORKER_MAX_UNPACKED_MB", 1024, minimum=1, maximum=65_536)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -210,6 +260,9 @@ RETURNS_REMINDER_DAYS = env_int_list("RETURNS_REMINDER_DAYS", (30, 7), minimum=1
 # Statistics: a year's (or a region's) figures reported in returns are marked provisional while fewer than this
 # percentage of the returns expected for it are accepted.
 STATISTICS_PROVISIONAL_BELOW_PERCENT = env_percent("STATISTICS_PROVISIONAL_BELOW_PERCENT", 90)
+# Public monitoring statistics suppress a cell resting on fewer than this many monitoring points or enterprises,
+# as statistical offices do, so that no enterprise's own figures can be read from it (1: none suppressed).
+STATISTICS_MIN_CELL = env_int("STATISTICS_MIN_CELL", 3, minimum=1)
 
 # Map tiles: empty means the map draws the country outline only, so it works offline.
 MAP_TILE_URL = env_url("MAP_TILE_URL", schemes=("http", "https"))
@@ -218,18 +271,21 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Who may see or change which object is decided by Model.objects.restrict(), see portal/api/views.py.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON, and the browsable API with the Content-Security-Policy its templates need (portal.api.renderers).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "portal.api.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's, counting by portal.throttling.client_address.
+        "portal.api.throttling.AnonRateThrottle",
+        "portal.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_ANON_RATE", "120/minute"),
@@ -254,6 +310,8 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads Swagger UI from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": f"/{STATIC_URL}vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": f"/{STATIC_URL}vendor/swagger-ui/favicon-32x32.png",
+    # No badge from Swagger's online validator: the page loads nothing from another host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "memory"))
@@ -325,6 +383,19 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The Content-Security-Policy of every answer (portal.headers; Django 6.0's setting of the same name and format):
+# scripts, styles, fonts and requests from the portal only, no inline script or style and no eval; images also as
+# data: URLs (Leaflet's and Swagger UI's icons) and from the map's tile server.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *([csp_source("MAP_TILE_URL", MAP_TILE_URL)] if MAP_TILE_URL else [])],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,16 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from portal import views as portal_views
-from portal.api.auth import ObtainTokenView
+from portal.api.auth import ObtainTokenView, TokenViewSet
+from portal.throttling import login_throttled
 from registry import views as registry_views
+
+auth_router = SimpleRouter()
+auth_router.register("auth/tokens", TokenViewSet, basename="api-tokens")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    *auth_router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI with its script from `?script` rather than inline, as the Content-Security-Policy requires.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="portal/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("registry/", include("registry.api.urls")),
     path("returns/", include("registry.returns.api.urls")),
     path("monitoring/", include("monitoring.api.urls")),
@@ -19,7 +30,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login_throttled(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -30,3 +41,8 @@ urlpatterns = [
     path("statistics/", include("reports.urls")),
     path("audit/", portal_views.audit_log, name="audit-log"),
 ]
+
+# JSON for API clients, a page made without the database for browsers; 413 for a body too large, 503 with
+# Retry-After when the database, the cache or the broker cannot be reached (portal.errors).
+handler400 = "portal.errors.bad_request"
+handler500 = "portal.errors.server_error"

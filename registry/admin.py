@@ -72,7 +72,7 @@ class OwnsRegionPeriods:
 class EnterpriseAdmin(OwnsRegionPeriods, AdministratorAccess, admin.ModelAdmin):
     list_display = ("name", "bin", "region", "synthetic")
     list_filter = ("region", "synthetic")
-    search_fields = ("name", "bin")
+    search_fields = ("name", "name_kk", "name_ru", "name_en", "bin")
     inlines = [MembershipInline, EnterpriseRegionPeriodInline]
 
 
@@ -106,7 +106,7 @@ class ComponentInline(AdministratorAccess, admin.TabularInline):
 class DepositAdmin(OwnsRegionPeriods, AdministratorAccess, admin.ModelAdmin):
     list_display = ("name", "operator", "region", "kind", "subkind", "status", "tonnage_t", "is_published")
     list_filter = ("region", "kind", "status", "is_published", "synthetic")
-    search_fields = ("name", "operator__name", "operator__bin")
+    search_fields = ("name", "name_kk", "name_ru", "name_en", "operator__name", "operator__bin")
     list_select_related = ("operator", "region")
     autocomplete_fields = ("operator",)
     inlines = [SurveyInline, ComponentInline, DepositRegionPeriodInline]

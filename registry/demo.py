@@ -4,6 +4,8 @@ Synthetic records carry `synthetic=True` and say so on every page. Everything is
 key (username, BIN, operator + deposit name), so loading twice changes nothing.
 """
 
+# ruff: noqa: RUF001 (Russian and Kazakh names)
+
 import json
 import random
 from decimal import Decimal
@@ -58,6 +60,25 @@ SUBKIND_NAMES = {
     "processing_sludge": "sludge pond", "slag": "slag dump", "cake": "cake storage", "clinker": "clinker dump",
     "ash": "ash pond", "ash_slag": "ash-slag dump",
 }  # fmt: skip
+# The same in Russian and Kazakh: demo names exist in every language, as a real registry's may.
+SUBKIND_NAMES_RU = {
+    "overburden": "отвал вскрышных пород", "host_rock": "отвал вмещающих пород", "dust": "пылехранилище",
+    "substandard_ore": "отвал некондиционной руды", "tailings": "хвостохранилище",
+    "processing_sludge": "шламонакопитель", "slag": "шлаковый отвал", "cake": "хранилище кеков",
+    "clinker": "отвал клинкера", "ash": "золоотвал", "ash_slag": "золошлакоотвал",
+}  # fmt: skip
+SUBKIND_NAMES_KK = {
+    "overburden": "аршылған жыныстар үйіндісі", "host_rock": "сыйыстырушы жыныстар үйіндісі",
+    "dust": "шаң қоймасы", "substandard_ore": "кондициясыз кен үйіндісі", "tailings": "қалдық қоймасы",
+    "processing_sludge": "шлам жинағыш", "slag": "қож үйіндісі", "cake": "кек қоймасы",
+    "clinker": "клинкер үйіндісі", "ash": "күл үйіндісі", "ash_slag": "күл-қож үйіндісі",
+}  # fmt: skip
+BALKHASH_PLANT = {
+    "name": "Kazakhmys Corporation LLP (Balkhash Copper Plant)",
+    "name_en": "Kazakhmys Corporation LLP (Balkhash Copper Plant)",
+    "name_ru": "ТОО «Корпорация Казахмыс» (Балхашский медеплавильный завод)",
+    "name_kk": "«Қазақмыс Корпорациясы» ЖШС (Балқаш мыс қорыту зауыты)",
+}
 SUBKINDS = [subkind for subkinds in SUBKINDS_BY_KIND.values() for subkind in subkinds]
 KIND_OF = {subkind: kind for kind, subkinds in SUBKINDS_BY_KIND.items() for subkind in subkinds}
 
@@ -100,7 +121,7 @@ def load_balkhash(actor: User) -> Enterprise:
     enterprise, _ = Enterprise.objects.get_or_create(
         bin=demo_bin(1),
         defaults={
-            "name": "Kazakhmys Corporation LLP (Balkhash Copper Plant)",
+            **BALKHASH_PLANT,
             "region": region,
             "address": "Balkhash, Karaganda region",
         },
@@ -109,6 +130,9 @@ def load_balkhash(actor: User) -> Enterprise:
     latest, *older = sorted(data["history"], key=lambda row: -row["year"])
     fields = {
         "name": data["name"],
+        "name_en": data["name"],
+        "name_ru": data["name_ru"],
+        "name_kk": data["name_kk"],
         "operator": enterprise,
         "region": region,
         "kind": "chemical_metallurgical",
@@ -171,6 +195,9 @@ def load_synthetic(actor: User) -> None:
             bin=demo_bin(serial),
             defaults={
                 "name": f"Demo Mining {region.name_en} JSC",
+                "name_en": f"Demo Mining {region.name_en} JSC",
+                "name_ru": f"АО «Демо Майнинг» ({region.name_ru})",
+                "name_kk": f"«Демо Майнинг» АҚ ({region.name_kk})",
                 "region": region,
                 "address": f"{region.admin_centre} (synthetic)",
                 "email": f"office{serial}@demo.invalid",
@@ -187,6 +214,9 @@ def load_synthetic(actor: User) -> None:
             increase = _d(round(rng.uniform(50, 3000))) * 1000
             fields = {
                 "name": f"{region.name_en} {SUBKIND_NAMES[subkind]} No. {number + 1}",
+                "name_en": f"{region.name_en} {SUBKIND_NAMES[subkind]} No. {number + 1}",
+                "name_ru": f"{SUBKIND_NAMES_RU[subkind].capitalize()} № {number + 1} ({region.name_ru})",
+                "name_kk": f"{SUBKIND_NAMES_KK[subkind].capitalize()} № {number + 1} ({region.name_kk})",
                 "operator": enterprise, "region": region, "kind": kind, "subkind": subkind,
                 "status": rng.choice(list(DepositStatus.values)), "latitude": lat, "longitude": lon,
                 "start_year": rng.randint(1935, 2005), "state_year": 2023, "tonnage_t": tonnage,
@@ -213,9 +243,9 @@ def load_synthetic(actor: User) -> None:
 def load_splits(admin: User, kazakhmys: Enterprise) -> None:
     """The 2022 splits, applied to the demo registry as an administrator would to a real one: the synthetic
     enterprises and deposits of Abai, Jetisu and Ulytau lay in East Kazakhstan, Almaty region and Karaganda until
-    7 June 2022 (their returns of 2019-2021 count there, those of 2022-2023 in the new regions). No region outlines
-    ship, so those of the three parents are listed as awaiting assignment; the Balkhash plant and its dump stay in
-    Karaganda (regions.csv), which the demo administrator has decided."""
+    7 June 2022 (their returns of 2019-2021 count there, those of 2022-2023 in the new regions). No outline of the
+    new regions ships, so those of the three parents are listed as awaiting assignment; the Balkhash plant and its
+    dump stay in Karaganda (regions.csv), which the demo administrator has decided."""
     load_region_splits()
     for period in [
         *EnterpriseRegionPeriod.objects.awaiting().filter(enterprise=kazakhmys),

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.models import Deposit, DepositKind, DepositStatus, DepositSubkind, Enterprise, Region
+from portal.filters import OrderingFilter
+from registry.models import Deposit, DepositKind, DepositStatus, DepositSubkind, Enterprise, Region, name_search
 
 
 class BoundingBoxField(forms.CharField):
@@ -64,14 +65,24 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     )
     bin = django_filters.CharFilter(label=_("BIN"))
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    ordering = django_filters.OrderingFilter(fields=(("name", "name"), ("bin", "bin"), ("region__iso_code", "region")))
+    ordering = OrderingFilter(
+        fields=(("name", "name"), ("bin", "bin"), ("region__iso_code", "region")),
+        field_labels={"name": _("Name"), "bin": _("BIN"), "region__iso_code": _("Region")},
+        label=_("Order by"),
+    )
 
     class Meta:
         model = Enterprise
         fields = ["region", "bin"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(Q(name__icontains=value) | Q(bin=value) | Q(address__icontains=value))
+        """By its name or its region's in any language, BIN or address."""
+        return qs.filter(
+            name_search(value)
+            | name_search(value, "region__", registered=False)
+            | Q(bin=value)
+            | Q(address__icontains=value)
+        )
 
 
 class DepositFilterSet(django_filters.FilterSet):
@@ -85,7 +96,7 @@ class DepositFilterSet(django_filters.FilterSet):
     min_tonnage = django_filters.NumberFilter(field_name="tonnage_t", lookup_expr="gte", label=_("Minimum tonnage, t"))
     bbox = BoundingBoxFilter(label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("name", "name"),
             ("tonnage_t", "tonnage"),
@@ -93,6 +104,13 @@ class DepositFilterSet(django_filters.FilterSet):
             ("state_year", "state_year"),
             ("region__iso_code", "region"),
         ),
+        field_labels={
+            "name": _("Name"),
+            "tonnage_t": _("Tonnage"),
+            "area_ha": _("Area"),
+            "state_year": _("Year of the surveyed state"),
+            "region__iso_code": _("Region"),
+        },
         label=_("Order by"),
     )
 
@@ -101,9 +119,11 @@ class DepositFilterSet(django_filters.FilterSet):
         fields = ["region", "kind", "subkind", "status", "operator"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """By its name, its operator's or its region's in any language, the operator's BIN, notes, hazard class."""
         return qs.filter(
-            Q(name__icontains=value)
-            | Q(operator__name__icontains=value)
+            name_search(value)
+            | name_search(value, "operator__")
+            | name_search(value, "region__", registered=False)
             | Q(operator__bin=value)
             | Q(notes__icontains=value)
             | Q(hazard_class__icontains=value)

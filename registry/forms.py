@@ -3,12 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import values
 from portal.permissions import Action, AnyUser, can
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
 from registry.services import STATE_FIELDS
 
 DEPOSIT_FIELDS = [
-    "name", "operator", "region", "kind", "subkind", "status", "latitude", "longitude", "start_year",
+    "name", "name_kk", "name_ru", "name_en", "operator", "region", "kind", "subkind", "status", "latitude",
+    "longitude", "start_year",
     "state_year", "tonnage_t", "area_ha", "area_uncertainty_ha", "max_height_m", "mean_height_m",
     "density_min_t_m3", "density_max_t_m3", "annual_increase_min_t", "annual_increase_max_t",
     "area_increase_min_ha", "area_increase_max_ha", "height_increase_min_m", "height_increase_max_m",
@@ -21,6 +23,7 @@ class DepositForm(forms.ModelForm):
 
     class Meta:
         model = Deposit
+        formfield_callback = values.formfield
         fields = DEPOSIT_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "sources": forms.Textarea(attrs={"rows": 3})}
 
@@ -34,32 +37,41 @@ class DepositForm(forms.ModelForm):
                 del self.fields[name]
         if not can(user, Action.PUBLISH):
             del self.fields["is_published"]
+        # The region follows from the location (registry.services): the filer neither sets nor changes it.
+        if can(user, Action.ADMINISTER):
+            self.fields["region"].required = False
+            self.fields["region"].help_text = _("Empty: the region the location lies in.")
+        else:
+            del self.fields["region"]
 
 
 class SurveyForm(forms.ModelForm):
     class Meta:
         model = DepositSurvey
+        formfield_callback = values.formfield
         fields = ["year", "tonnage_t", "annual_t", "area_ha", "max_height_m", "mean_height_m", "source"]
 
 
 class ComponentForm(forms.ModelForm):
     class Meta:
         model = DepositComponent
+        formfield_callback = values.formfield
         fields = ["basis", "component", "unit", "mean", "minimum", "maximum", "method"]
 
 
 class ForecastForm(forms.Form):
-    year = forms.IntegerField(min_value=1900, max_value=2300)
+    year = values.IntegerField(min_value=1900, max_value=2300)
 
 
 class SurveyUploadForm(forms.Form):
-    file = forms.FileField(help_text=_("CSV (UTF-8) or XLSX, with the columns of the template."))
+    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8) or XLSX, with the columns of the template."))
 
 
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "bin", "region", "address", "email", "phone", "website"]
+        formfield_callback = values.formfield
+        fields = ["name", "name_kk", "name_ru", "name_en", "bin", "region", "address", "email", "phone", "website"]
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

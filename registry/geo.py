@@ -5,7 +5,7 @@ registry/static/registry/kazakhstan.geojson; the map draws the same file.
 """
 
 import json
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 OUTLINE_PATH = Path(__file__).parent / "static" / "registry" / "kazakhstan.geojson"
@@ -30,12 +30,12 @@ def _inside(lon: float, lat: float, ring: Ring) -> bool:
     return inside
 
 
-def _near(lon: float, lat: float, ring: Ring) -> bool:
+def _near(lon: float, lat: float, ring: Ring, tolerance: float = TOLERANCE_DEG) -> bool:
     for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
         dx, dy = x2 - x1, y2 - y1
         length2 = dx * dx + dy * dy
         t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((lon - x1) * dx + (lat - y1) * dy) / length2))
-        if (lon - x1 - t * dx) ** 2 + (lat - y1 - t * dy) ** 2 <= TOLERANCE_DEG**2:
+        if (lon - x1 - t * dx) ** 2 + (lat - y1 - t * dy) ** 2 <= tolerance**2:
             return True
     return False
 
@@ -88,6 +88,27 @@ class Outline:
         return any(
             _inside(longitude, latitude, outer) and not any(_inside(longitude, latitude, hole) for hole in holes)
             for outer, *holes in self.polygons
+        )
+
+    def near(self, *, latitude: float, longitude: float, tolerance: float = TOLERANCE_DEG) -> bool:
+        """Inside, or within `tolerance` degrees of the outline's edge."""
+        west, south, east, north = self.bounds
+        if not (west - tolerance <= longitude <= east + tolerance) or not (
+            south - tolerance <= latitude <= north + tolerance
+        ):
+            return False
+        return self.contains(latitude=latitude, longitude=longitude) or any(
+            _near(longitude, latitude, ring, tolerance) for polygon in self.polygons for ring in polygon
+        )
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        points = [point for polygon in self.polygons for point in polygon[0]]
+        return (
+            min(x for x, _ in points),
+            min(y for _, y in points),
+            max(x for x, _ in points),
+            max(y for _, y in points),
         )
 
 

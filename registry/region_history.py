@@ -258,6 +258,22 @@ def apply_split(split: RegionSplit, *, outline: Outline | None = None) -> SplitO
     return outcome
 
 
+@transaction.atomic
+def await_split_decision(owner: Owner, split: RegionSplit) -> bool:
+    """Mark the owner's period in the split's parent on the split's date as awaiting an administrator's decision,
+    as apply_split does for what no outline places (a deposit registered in a parent's outline that the outlines
+    cannot tell from the split-off region). Returns whether a period was marked."""
+    period = (
+        periods_of(owner).select_for_update().filter(region=split.parent, awaiting_split__isnull=True)
+        .covering(split.date).first()
+    )  # fmt: skip
+    if period is None:
+        return False
+    period.awaiting_split = split
+    period.save(update_fields=["awaiting_split"])
+    return True
+
+
 def _inside(owner: Owner, outline: Outline | None, sides: dict[int, set[bool]]) -> bool | None:
     if outline is None:
         return None

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal import values
 from portal.permissions import Action, AnyUser, can, require
 from portal.uploads import Table
 from registry import region_history
@@ -25,6 +26,7 @@ from registry.models import (
     Region,
     RegionSplit,
 )
+from registry.outlines import Located, locate
 
 # Deposit fields that hold the latest survey's state: they change through surveys only.
 STATE_FIELDS = ("state_year", *DepositSurvey.STATE_FIELDS)
@@ -51,6 +53,58 @@ def _check_publishing(actor: AnyUser, fields: dict[str, Any], current: bool = Fa
 def _apply(instance: Any, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
+
+
+# A deposit's region follows from its location (registry.outlines): it decides who regulates the deposit, so the
+# filer neither chooses it nor moves the deposit out of it; administrators set it where the outlines cannot decide.
+
+
+def _locate(deposit: Deposit) -> Located | None:
+    if deposit.latitude is None or deposit.longitude is None:
+        return None
+    return locate(latitude=float(deposit.latitude), longitude=float(deposit.longitude))
+
+
+def _derived_region(located: Located | None, operator: Enterprise) -> Region:
+    """The operator's region when the location may lie in it (the outlines cannot tell a parent from the regions
+    split off it, the operator's region is set by administrators), else the region of the outline it lies in; the
+    operator's region where the outlines say nothing."""
+    if located is None or located.allows(operator.region):
+        return operator.region
+    return located.likely
+
+
+def _region_names(regions: frozenset[Region]) -> str:
+    return ", ".join(sorted(str(region) for region in regions))
+
+
+def _checked_region(actor: AnyUser, *, given: Region | None, derived: Region) -> Region:
+    """The derived region, or the one an administrator gives: the outlines are generalised boundaries of before
+    2022, evidence rather than law, so an administrator's choice stands (and is recorded in the history)."""
+    if given is None or given == derived:
+        return derived
+    if not can(actor, Action.ADMINISTER):
+        raise ValidationError(
+            {
+                "region": _(
+                    "A deposit's region follows from its location (here %(region)s): only regulator administrators "
+                    "set another."
+                )
+                % {"region": derived}
+            }
+        )
+    return given
+
+
+def _await_decision(deposit: Deposit, located: Located | None) -> None:
+    """A region derived as a parent whose split-off regions the location may also lie in awaits an administrator's
+    decision, as a split leaves such deposits (the admin's "awaiting assignment" list)."""
+    if located is None:
+        return
+    for split in RegionSplit.objects.filter(parent=deposit.region, region__in=located.possible).select_related(
+        "parent", "region"
+    ):
+        region_history.await_split_decision(deposit, split)
 
 
 @transaction.atomic
@@ -90,7 +144,10 @@ def deposit_create(*, actor: AnyUser, fields: dict[str, Any], survey_fields: dic
         raise ValidationError({"operator": _("This field is required.")})
     _check_may_operate(actor, operator)
     _check_publishing(actor, fields)
-    deposit = Deposit(**fields)
+    deposit = Deposit(**{name: value for name, value in fields.items() if name != "region"})
+    located = _locate(deposit)
+    derived = _derived_region(located, operator)
+    deposit.region = _checked_region(actor, given=fields.get("region"), derived=derived)
     deposit.full_clean()
     deposit.save()
     DepositSurvey.objects.create(
@@ -99,6 +156,8 @@ def deposit_create(*, actor: AnyUser, fields: dict[str, Any], survey_fields: dic
         **{name: getattr(deposit, name) for name in DepositSurvey.STATE_FIELDS},
         **(survey_fields or {}),
     )
+    if deposit.region == derived:
+        _await_decision(deposit, located)
     return deposit
 
 
@@ -118,9 +177,31 @@ def deposit_update(*, actor: AnyUser, deposit: Deposit, fields: dict[str, Any]) 
     if "operator" in fields and fields["operator"] != stored.operator:
         _check_may_operate(actor, fields["operator"])
     _check_publishing(actor, fields, current=stored.is_published)
-    _apply(deposit, fields)
+    # None: an administrator left the region to the location (the form's empty choice).
+    requested = fields.get("region", stored.region)
+    administers = can(actor, Action.ADMINISTER, deposit)
+    if requested != stored.region and not administers:
+        raise ValidationError(
+            {"region": _("A deposit's region follows from its location: only regulator administrators change it.")}
+        )
+    _apply(deposit, {name: value for name, value in fields.items() if name != "region"})
+    moved = (deposit.latitude, deposit.longitude) != (stored.latitude, stored.longitude)
+    located = _locate(deposit) if requested is None or (moved and requested == stored.region) else None
+    deposit.region = requested or stored.region
+    if requested is None:
+        deposit.region = _derived_region(located, deposit.operator)
+    elif located is not None and not located.allows(stored.region):
+        if not administers:
+            message = _(
+                "This location lies in %(regions)s, outside %(region)s, the deposit's region: only regulator "
+                "administrators move a deposit to another region."
+            ) % {"regions": _region_names(located.possible), "region": stored.region}
+            raise ValidationError({"latitude": message, "longitude": message})
+        deposit.region = _derived_region(located, deposit.operator)
     deposit.full_clean()
     deposit.save()
+    if deposit.region != requested:
+        _await_decision(deposit, located)
     return deposit
 
 
@@ -165,6 +246,29 @@ def _row_errors(number: int, exc: ValidationError) -> list[str]:
     ]
 
 
+def _survey_cells(row: dict[str, str]) -> dict[str, Any]:
+    """A file row's values as portal.values reads them (the model's own fields read other scripts' digits and
+    the like); raises a ValidationError naming each field that fails."""
+    cells: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for name in SURVEY_COLUMNS:
+        raw = row.get(name) or None
+        try:
+            if raw is None:
+                cells[name] = None
+            elif name == "year":
+                cells[name] = values.integer(raw)
+            elif name == "source":
+                cells[name] = values.text(raw, max_length=values.text_column(DepositSurvey, name))
+            else:
+                cells[name] = values.number(raw, **values.decimal_column(DepositSurvey, name))
+        except ValidationError as exc:
+            problems[name] = values.message(exc)
+    if problems:
+        raise ValidationError(problems)
+    return cells
+
+
 @transaction.atomic
 def surveys_import(*, actor: AnyUser, deposit: Deposit, table: Table) -> list[DepositSurvey]:
     """Add every survey of a file, or none: all row errors are reported together."""
@@ -173,9 +277,9 @@ def surveys_import(*, actor: AnyUser, deposit: Deposit, table: Table) -> list[De
     rows: list[dict[str, Any]] = []
     first_row_of_year: dict[int, int] = {}
     for number, row in table.rows:
-        values = {name: row.get(name) or None for name in SURVEY_COLUMNS}
-        survey = DepositSurvey(deposit=deposit, **{**values, "source": values["source"] or ""})
         try:
+            cells = _survey_cells(row)
+            survey = DepositSurvey(deposit=deposit, **{**cells, "source": cells["source"] or ""})
             survey.full_clean()
         except ValidationError as exc:
             errors.extend(_row_errors(number, exc))

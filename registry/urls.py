@@ -13,6 +13,7 @@ urlpatterns = [
     path("surveys-template.csv", views.survey_template, name="survey-template"),
     path("deposits/<int:pk>/composition/new/", views.component_add, name="component-add"),
     path("deposits/<int:pk>/history/", views.deposit_history, name="deposit-history"),
+    path("regions/outlines.geojson", views.region_outlines, name="region-outlines"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),

@@ -9,16 +9,18 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Model, Q, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from portal.filters import ChangeRecordFilterSet
 from portal.middleware import HtmxRequest
+from portal.page_cache import cached_page, decline, filterset_parameters, integer, integer_field, matching, optional
 from portal.permissions import Action, can, require
 from portal.uploads import read_table
 from portal.views import change_records_context
@@ -28,20 +30,36 @@ from registry.forms import ComponentForm, DepositForm, EnterpriseForm, ForecastF
 from registry.models import Deposit, Enterprise
 
 PAGE_SIZE = 50
+# What the page cache may key a list by: the filters' choices, an existing region's code, a page number.
+REGION = optional(matching(r"KZ-\d{2}"))
+PAGE = integer(1, 10_000)
 
 Saved = TypeVar("Saved", bound=Model)
 
 
+@cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     totals = selectors.deposit_list(user=request.user).aggregate(count=Count("id"), tonnage=Sum("tonnage_t"))
     return render(request, "home.html", {"totals": totals})
 
 
+def _page(request: HttpRequest, items: QuerySet) -> Page:
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.GET.get("page", "1") != str(page.number):
+        decline(request)  # another page than asked for: not to be cached under this URL
+    return page
+
+
+@cached_page(
+    parameters={**filterset_parameters(DepositFilterSet, region=REGION), "page": PAGE}, headers=("HX-Request",)
+)
 @vary_on_headers("HX-Request")  # htmx asks for the results only
 def deposit_list(request: HtmxRequest) -> HttpResponse:
     filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
+    if not filterset.is_valid():
+        decline(request)  # the errors are shown, never cached (a region code that does not exist)
     deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(deposits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, deposits)
     context = {
         "filter": filterset,
         "page": page,
@@ -66,6 +84,7 @@ def _forecast_context(request: HttpRequest, deposit: Deposit) -> dict[str, objec
     return {"forecast_form": form, "forecast": forecast, "forecast_error": error}
 
 
+@cached_page(parameters={"year": integer_field(ForecastForm.base_fields["year"])}, headers=("HX-Request",))
 @vary_on_headers("HX-Request")  # htmx asks for the forecast only
 def deposit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(selectors.deposit_detail_queryset(user=request.user), pk=pk)
@@ -195,6 +214,7 @@ def deposit_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/history.html", {"object": deposit, **context})
 
 
+@cached_page(parameters={**filterset_parameters(EnterpriseFilterSet, region=REGION), "page": PAGE})
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Enterprise.objects.restrict(request.user, Action.VIEW)
@@ -204,13 +224,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")  # Meta.ordering does not apply to a query with an aggregate
     )
     filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
+    if not filterset.is_valid():
+        decline(request)
     enterprises = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, enterprises)
     return render(
         request, "registry/enterprise_list.html", {"filter": filterset, "page": page, "query": request.GET.copy()}
     )
 
 
+@cached_page()
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(
         Enterprise.objects.restrict(request.user, Action.VIEW).select_related("region"), pk=pk
@@ -247,3 +270,12 @@ def enterprise_history(request: HttpRequest, pk: int) -> HttpResponse:
     records = selectors.enterprise_history(user=request.user, enterprise=enterprise)
     context = change_records_context(request, records, ChangeRecordFilterSet)
     return render(request, "registry/history.html", {"object": enterprise, **context})
+
+
+@cached_page()
+def region_outlines(request: HttpRequest) -> JsonResponse:
+    """The region outlines the maps draw without tiles, named in the reader's language."""
+    response = JsonResponse(selectors.region_outlines(), content_type="application/geo+json")
+    # Boundaries change only with a release (the package) or a split: a day in the browser's cache is safe.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

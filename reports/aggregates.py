@@ -71,7 +71,7 @@ class YearEnd(Func):
         return self.as_sql(compiler, connection, template="printf('%%04d-12-31', %(expressions)s)", **extra_context)
 
 
-def _year_end_region(enterprise: str, year: Any, region_id: int | None) -> tuple[Q, F]:
+def year_end_region(enterprise: str, year: Any, region_id: int | None) -> tuple[Q, F]:
     """A year's figures lie in the regions of its 31 December: the filter that joins the enterprise's region period
     holding that day (registry.region_history), optionally in one region, and that period's region. One filter()
     call, so that the grouping reads the same joined period. `enterprise` is the lookup to the enterprise, "" for a
@@ -90,7 +90,7 @@ def _waste_rows(year: int | None, region_id: int | None) -> list[WasteAggregate]
     lines = ReturnLine.objects.filter(version__waste_return__accepted_id=F("version_id"))
     if year is not None:
         lines = lines.filter(version__waste_return__year=year)
-    held, region = _year_end_region("version__waste_return__enterprise", F("version__waste_return__year"), region_id)
+    held, region = year_end_region("version__waste_return__enterprise", F("version__waste_return__year"), region_id)
     grouped: Iterable[Mapping[str, Any]] = (
         lines.filter(held)
         .order_by()
@@ -112,10 +112,12 @@ def _waste_rows(year: int | None, region_id: int | None) -> list[WasteAggregate]
 
 
 def _monitoring_rows(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
-    results = Result.objects.filter(evaluated=True)
+    # The public monitoring statistics: the results of published points only (an unpublished point's figures are
+    # its enterprise's and its inspectors'); publishing or withdrawing a point marks its years (reports.signals).
+    results = Result.objects.filter(evaluated=True, point__is_published=True)
     if year is not None:
         results = results.filter(sampled_on__year=year)
-    held, region = _year_end_region("point__enterprise", ExtractYear("sampled_on"), region_id)
+    held, region = year_end_region("point__enterprise", ExtractYear("sampled_on"), region_id)
     grouped = (
         results.filter(held)
         .order_by()
@@ -167,7 +169,7 @@ def _coverage_rows(year: int | None, region_id: int | None) -> list[ReturnCovera
         filed = FilteredRelation("waste_returns", condition=Q(waste_returns__year=each_year))
         undecided = Q(filed__accepted__isnull=True)
         awaiting = Q(filed__current__status=ReturnStatus.SUBMITTED)
-        held, region = _year_end_region("", Value(each_year), None)
+        held, region = year_end_region("", Value(each_year), None)
         grouped = (
             expected_filers(each_year)
             .filter(held)

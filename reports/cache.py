@@ -4,9 +4,13 @@ bumps (on commit, see `reports.signals`), so nothing stale is ever served:
 
 - `cached()` keeps computed statistics, for every reader;
 - `PublicPageCacheMiddleware` keeps whole answers of the public pages and of the statistics API, for anonymous
-  readers only, keyed by the language, the full URL and the request headers the view says its answer varies on;
-  each entry holds the version it was rendered under, so that one read (the version and the entry together)
-  answers a request.
+  readers only, keyed by the language, the path, the query parameters the view declares (`portal.page_cache`:
+  only values from a known set, so that made-up URLs cannot fill the cache) and the request headers the view
+  says its answer varies on; each entry holds the version it was rendered under, so that one read (the version
+  and the entry together) answers a request.
+
+Every entry expires (a Redis that also holds the Celery queues evicts only such keys, `maxmemory-policy
+volatile-lru`, see `portal.checks`), the version key too: a lost version is replaced from the clock.
 
 A cached page holds nothing of one reader: it is rendered with a placeholder for the CSRF token (the language
 switcher's form and htmx's headers carry one), and every answer, cached or not, gets the reader's own token.
@@ -18,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -27,10 +32,12 @@ from django.middleware.csrf import get_token
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from registry.filters import DepositFilterSet, EnterpriseFilterSet
+from portal.page_cache import PageCache, declared, declined, key_parameters
 
 VERSION_KEY = "stats:version"
 TIMEOUT = 24 * 3600
+# The version outlives every entry stored under it; when it expires, the next one comes from the clock.
+VERSION_TIMEOUT = 30 * 24 * 3600
 # Pages also expire on their own: a few details depend on the date (the forecast's default year).
 PAGE_TIMEOUT = 3600
 CSRF_PLACEHOLDER = "qaldyq-csrf-token-placeholder"
@@ -40,37 +47,9 @@ COMMAS = re.compile(r"\s*,\s*")  # between the headers a Vary names, as django.u
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class CachedView:
-    """What the answer of a cached view depends on besides the language and the data."""
-
-    parameters: frozenset[str] = frozenset()  # query parameters it reads; with any other, no cache
-    headers: tuple[str, ...] = ()  # request headers it varies on (and names in Vary), part of the key
-
-
-_API_PAGING = {"page", "page_size", "format"}
-# The cached views, by URL name. A request with a query parameter its view does not read is answered without
-# the cache, so that made-up parameters cannot fill it.
-CACHED_VIEWS: dict[str, CachedView] = {
-    "home": CachedView(),
-    "registry:deposit-list": CachedView(frozenset({*DepositFilterSet.base_filters, "page"}), headers=("HX-Request",)),
-    "registry:deposit-detail": CachedView(frozenset({"year"}), headers=("HX-Request",)),
-    "registry:enterprise-list": CachedView(frozenset({*EnterpriseFilterSet.base_filters, "page"})),
-    "registry:enterprise-detail": CachedView(),
-    "monitoring:point-map": CachedView(),
-    "reports:dashboard": CachedView(frozenset({"format"})),
-    "reports:regional-table": CachedView(frozenset({"order", "format"})),
-    "reports:region": CachedView(),
-    "reports:enterprise": CachedView(),
-    # DRF answers JSON or the browsable API by Accept.
-    "stats-waste": CachedView(frozenset({"year", "region", *_API_PAGING}), headers=("Accept",)),
-    "stats-monitoring": CachedView(frozenset({"year", "region", "pollutant", *_API_PAGING}), headers=("Accept",)),
-}
-
-
 def _version() -> int:
     # Started from the clock rather than from 1: a version key lost while entries survive must not meet them again.
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=VERSION_TIMEOUT)
     assert version is not None  # get_or_set gives the value it finds or sets
     return version
 
@@ -80,9 +59,9 @@ def invalidate() -> None:
 
     def bump() -> None:
         try:
-            cache.incr(VERSION_KEY)
+            cache.incr(VERSION_KEY)  # keeps the key's expiry
         except ValueError:  # the key was evicted: a fresh version from the clock
-            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+            cache.set(VERSION_KEY, time.time_ns(), timeout=VERSION_TIMEOUT)
 
     transaction.on_commit(bump)
 
@@ -100,13 +79,14 @@ def cached(name: str, *parts: object, compute: Callable[[], T]) -> T:
 class _Fill:
     """A request whose answer is rendered for the cache: where to store it, and under which version."""
 
-    view: CachedView
+    view: PageCache
     key: str
     version: int
 
 
 class PublicPageCacheMiddleware:
-    """Answers anonymous GET requests for the views in `CACHED_VIEWS` from the cache, and stores what it renders.
+    """Answers anonymous GET requests for the views declared with `portal.page_cache.cached_page` from the cache,
+    and stores what it renders.
 
     It comes after the session, locale, CSRF, authentication and message middleware: it needs the reader's
     language, to know that the reader is anonymous and has no message waiting, and the CSRF middleware must see
@@ -130,10 +110,11 @@ class PublicPageCacheMiddleware:
     def process_view(
         self, request: HttpRequest, view_function: Callable[..., HttpResponseBase], args: tuple, kwargs: dict
     ) -> HttpResponse | None:
-        view = _cached_view(request)
-        if view is None:
+        view = declared(view_function)
+        parameters = None if view is None else _cacheable_parameters(request, view)
+        if view is None or parameters is None:
             return None
-        key = _page_key(request, view)
+        key = _page_key(request, view, parameters)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or _version()
         entry = found.get(key)
@@ -154,36 +135,35 @@ def csrf_token_placeholder(request: HttpRequest) -> dict[str, str]:
     return {"csrf_token": CSRF_PLACEHOLDER} if hasattr(request, FILL) else {}
 
 
-def _cached_view(request: HttpRequest) -> CachedView | None:
-    """The cached view this request asks for, if the cache may answer it."""
-    match = request.resolver_match
-    view = CACHED_VIEWS.get(match.view_name) if match else None
+def _cacheable_parameters(request: HttpRequest, view: PageCache) -> list[tuple[str, str]] | None:
+    """The query as part of the key, if the cache may answer this request."""
     cacheable = (
-        view is not None
-        and request.method == "GET"
-        and view.parameters.issuperset(request.GET.keys())
+        request.method == "GET"
         and "HTTP_AUTHORIZATION" not in request.META  # an API client with a token is not anonymous
         and not request.user.is_authenticated
         and not len(get_messages(request))  # a page showing a message is this reader's (len() keeps them unread)
     )
-    return view if cacheable else None
+    return key_parameters(view, request.GET) if cacheable else None
 
 
-def _page_key(request: HttpRequest, view: CachedView) -> str:
+def _page_key(request: HttpRequest, view: PageCache, parameters: list[tuple[str, str]]) -> str:
     varies = [request.headers.get(name) for name in view.headers]
-    # An absent header must not share a key with an empty one.
-    parts = [request.build_absolute_uri(), *("\x00" if value is None else value for value in varies)]
+    # The URL as the view reads it: the declared parameters in one order, the empty ones left out. An absent header
+    # must not share a key with an empty one.
+    url = request.build_absolute_uri(request.path) + "?" + urlencode(parameters)
+    parts = [url, *("\x00" if value is None else value for value in varies)]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"page:{get_language()}:{get_current_timezone_name()}:{digest}"
 
 
-def _shareable(request: HttpRequest, response: HttpResponse, view: CachedView) -> bool:
+def _shareable(request: HttpRequest, response: HttpResponse, view: PageCache) -> bool:
     """Whether an answer rendered for an anonymous reader (not streamed) holds nothing of theirs and fits its key."""
     vary = {header.strip().lower() for header in COMMAS.split(response.get("Vary", ""))} - {""}
     keyed = {header.lower() for header in view.headers} | {"accept-language"}  # the language is in the key
     cache_control = response.get("Cache-Control", "").lower()
     return (
         response.status_code == 200
+        and not declined(request)  # the view corrected or refused a value of the query
         and not response.cookies
         and not request.session.modified
         # The view (or a malformed CSRF cookie) asked for a real token, which may be in the page.

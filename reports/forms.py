@@ -4,13 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal import values
 from portal.permissions import Action, AnyUser
 from registry.models import Region
 
 
 class ReportForm(forms.Form):
     region = forms.ModelChoiceField(queryset=Region.objects.all(), label=_("Region"))
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    year = values.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:

@@ -1,10 +1,12 @@
 """Statistics: the official published tables, with their source, and the reference figures per year."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from monitoring.models import Medium
 from portal.audit import AuditedModel, AuditedQuerySet
 from portal.leases import LeasedWork
 from portal.permissions import PublicQuerySet, RestrictedQuerySet
@@ -159,6 +161,21 @@ class MonitoringAggregate(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.region_id} {self.pollutant_code} {self.medium}"
 
+    @property
+    def medium_label(self) -> str:
+        return str(Medium(self.medium).label) if self.medium in Medium.values else self.medium
+
+    @property
+    def suppressed(self) -> bool:
+        return small_cell(points=self.points, enterprises=self.enterprises)
+
+
+def small_cell(*, points: int, enterprises: int) -> bool:
+    """Does a monitoring cell rest on fewer than STATISTICS_MIN_CELL points or enterprises? Public statistics then
+    show none of its figures (statistical confidentiality: one or two enterprises' own results could be read from
+    them). Points are never fewer than enterprises; both are named because both are what a reader counts."""
+    return min(points, enterprises) < settings.STATISTICS_MIN_CELL
+
 
 class DirtyAggregate(models.Model):
     """A (kind, year, region) whose aggregates must be recomputed. Many events mark the same row, and one
@@ -203,9 +220,7 @@ class RegionalReport(LeasedWork, AuditedModel):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
-    language = models.CharField(
-        _("language"), max_length=2, choices=[("kk", "қазақша"), ("ru", "русский"), ("en", "English")]
-    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     requested_by = models.ForeignKey(
         "portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("ordered by")
     )
@@ -222,4 +237,4 @@ class RegionalReport(LeasedWork, AuditedModel):
         verbose_name = _("regional report")
 
     def __str__(self) -> str:
-        return f"{self.region} {self.year} ({self.language})"
+        return f"{self.region} {self.year} ({self.get_language_display()})"

@@ -38,9 +38,9 @@ def report_generate(*, report_id: int) -> None:
         return
     with lease.held():
         lease.update(progress=10)
-        report = RegionalReport.objects.select_related("region").get(pk=report_id)
+        report = RegionalReport.objects.select_related("region", "requested_by").get(pk=report_id)
         content = pdf.regional_report(
-            report.region, report.year, report.language, lambda percent: lease.update(progress=percent)
+            report, generated_at=timezone.now(), progress=lambda percent: lease.update(progress=percent)
         )
         name = f"qaldyq-{report.region.iso_code}-{report.year}-{report.language}.pdf"
         report.file.save(name, ContentFile(content), save=False)

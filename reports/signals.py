@@ -18,9 +18,9 @@ from reports import cache as stats_cache
 from reports.aggregates import mark_dirty
 from reports.models import PublishedSeries, PublishedValue, ReturnCoverage, YearReference
 
-# Rows shown on the cached public pages (reports.cache.CACHED_VIEWS) besides the aggregates, whose recompute
-# invalidates the cache itself. Every write to them goes through save() or delete(), in the services, the
-# reference loaders or the admin, so these signals see them all.
+# Rows shown on the cached public pages (the views marked with portal.page_cache.cached_page) besides the
+# aggregates, whose recompute invalidates the cache itself. Every write to them goes through save() or delete(),
+# in the services, the reference loaders or the admin, so these signals see them all.
 PUBLIC_MODELS = (Region, Enterprise, Deposit, DepositSurvey, DepositComponent, MonitoringPoint, PublishedSeries,
                  PublishedValue, YearReference)  # fmt: skip
 
@@ -77,6 +77,22 @@ def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -
     )
 
 
+def on_point_saved(sender: Any, *, instance: MonitoringPoint, update_fields: Any, raw: bool, **kwargs: Any) -> None:
+    """The monitoring statistics count published points only: a point published or withdrawn (or otherwise saved;
+    points change seldom) has the years of its evaluated results recomputed."""
+    if raw or (update_fields is not None and "is_published" not in update_fields):
+        return
+    years = (
+        Result.objects.filter(point=instance, evaluated=True)
+        .order_by()
+        .values_list(ExtractYear("sampled_on"), flat=True)
+        .distinct()
+    )
+    periods = [(year, enterprise_region_on(enterprise_id=instance.enterprise_id, day=year_end(year))) for year in years]
+    if periods:
+        mark_dirty("monitoring", periods)
+
+
 def on_enterprise_regions_changed(
     sender: Any,
     *,
@@ -118,6 +134,7 @@ def connect() -> None:
     return_submitted.connect(on_return_submitted, dispatch_uid="reports.waste.submitted")
     return_sent_back.connect(on_return_sent_back, dispatch_uid="reports.waste.sent-back")
     submission_evaluated.connect(on_submission_evaluated, dispatch_uid="reports.monitoring")
+    post_save.connect(on_point_saved, sender=MonitoringPoint, dispatch_uid="reports.monitoring.point")
     enterprise_regions_changed.connect(on_enterprise_regions_changed, dispatch_uid="reports.regions")
     for model in PUBLIC_MODELS:
         for signal in (post_save, post_delete):

@@ -8,29 +8,56 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.exports import csv_response, xlsx_response
 from portal.middleware import HtmxRequest
+from portal.page_cache import cached_page, matching, one_of, optional
 from portal.permissions import Action, require
 from registry.models import Enterprise, Region
-from registry.selectors import deposit_list, deposit_map_points, map_settings
+from registry.selectors import deposit_list, deposit_map_points, map_settings, region_map_bounds
 from reports import selectors, services
 from reports.cache import cached
 from reports.forms import ReportForm
 from reports.models import PublishedValue, RegionalReport
 from reports.selectors import Coverage
 
+DOWNLOAD = one_of("", "csv", "xlsx")
+# A year's column or the name, either way; any other order leaves the official order.
+ORDER = optional(matching(r"-?(name|(19|20)\d\d)"))
+
+# Downloads name their columns in the reader's language; their numbers stay in the machine's form (a CSV writes
+# "1606778.7" whatever the language, so that any program reads it back; an XLSX holds numeric cells, which the
+# spreadsheet shows in its own locale).
 # The coverage of a reported figure in the downloads, after the figure (`_coverage_cells`).
-COVERAGE_COLUMNS = ("expected returns", "accepted returns", "submitted returns", "missing returns",
-                    "sent back returns", "coverage %", "provisional")  # fmt: skip
+COVERAGE_COLUMNS = (gettext_lazy("expected returns"), gettext_lazy("accepted returns"),
+                    gettext_lazy("submitted returns"), gettext_lazy("missing returns"),
+                    gettext_lazy("sent back returns"), gettext_lazy("coverage, %"),
+                    gettext_lazy("provisional"))  # fmt: skip
+# The national indicators' columns: published, and reported in returns.
+PUBLISHED_COLUMNS = {
+    "generated": gettext_lazy("generated, kt"), "red": gettext_lazy("red, kt"), "amber": gettext_lazy("amber, kt"),
+    "green": gettext_lazy("green, kt"), "recycled": gettext_lazy("recycled, kt"),
+    "recycled_share_pct": gettext_lazy("recycled, %"), "per_gdp_kg_per_usd": gettext_lazy("per GDP, kg per USD"),
+    "per_capita_kg": gettext_lazy("per capita, kg"),
+}  # fmt: skip
+REPORTED_COLUMNS = {
+    "held": gettext_lazy("held, kt"), "generated": gettext_lazy("generated, kt"),
+    "received": gettext_lazy("received, kt"), "recycled": gettext_lazy("recycled, kt"),
+    "disposed": gettext_lazy("disposed, kt"), "transferred": gettext_lazy("transferred, kt"),
+}  # fmt: skip
+
+
+def _source_column(source: str, label: object) -> str:
+    names = {"published": _("published"), "reported": _("reported in returns")}
+    return f"{names.get(source, source)}: {label}"
 
 
 def _coverage_cells(coverage: Coverage | None) -> list[object]:
     if coverage is None or not coverage.expected:
         return [None] * len(COVERAGE_COLUMNS)
     return [coverage.expected, coverage.accepted, coverage.submitted, coverage.missing, coverage.returned,
-            coverage.share, "yes" if coverage.provisional else "no"]  # fmt: skip
+            coverage.share, _("yes") if coverage.provisional else _("no")]  # fmt: skip
 
 
 def _coverage_note(coverage: Coverage | None) -> str | None:
@@ -45,18 +72,21 @@ def _coverage_note(coverage: Coverage | None) -> str | None:
     return _("%(note)s, provisional") % {"note": note} if coverage.provisional else note
 
 
+@cached_page(parameters={"order": ORDER, "format": DOWNLOAD})
 def regional_table(request: HttpRequest) -> HttpResponse:
     """Like the official table: regions as rows in its order, years as columns, thousand tonnes, total row."""
     order = request.GET.get("order", "")
+    if not ORDER(order):
+        order = ""  # the official order, computed (and cached) once, whatever made-up order is asked for
     table = cached("regional-table", order, compute=lambda: selectors.regional_table(order=order))
     download = request.GET.get("format")
     if table is not None and download in {"csv", "xlsx"}:
         # Each reported figure is followed by its coverage.
         header = [_("Region"), "ISO 3166-2"]
         for column in table.columns:
-            header.append(f"{column.year} {column.source}")
+            header.append(_source_column(column.source, column.year))
             if column.source == "reported":
-                header += [f"{column.year} {name}" for name in COVERAGE_COLUMNS]
+                header += [f"{column.year}: {name}" for name in COVERAGE_COLUMNS]
 
         def cells(row: selectors.TableRow) -> list[object]:
             found: list[object] = []
@@ -74,6 +104,7 @@ def regional_table(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/regional_table.html", context)
 
 
+@cached_page(parameters={"format": DOWNLOAD})
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The national indicators over the years: as published, and as reported in accepted returns."""
     years = cached("national", compute=selectors.national_indicators)
@@ -86,11 +117,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # A provisional year's reported points are drawn apart, with their coverage as a note.
         "reported_provisional": [bool(row.coverage and row.coverage.provisional) for row in years],
         "reported_coverage": [_coverage_note(row.coverage) for row in years],
+        "labels": {
+            "published_generated": _("generated (published)"),
+            "published_recycled": _("recycled (published)"),
+            "reported_generated": _("generated (reported)"),
+            "reported_recycled": _("recycled (reported)"),
+            "unit": _("thousand tonnes"),
+        },
     }
     if request.GET.get("format") in {"csv", "xlsx"}:
-        header = ["year", *[f"published {name}" for name in selectors.NATIONAL_INDICATORS],
-                  *[f"reported {name}" for name in selectors.AMOUNTS], "reported recycled_share_pct",
-                  "reported per_capita_kg", *[f"reported {name}" for name in COVERAGE_COLUMNS]]  # fmt: skip
+        header = [_("Year"),
+                  *[_source_column("published", PUBLISHED_COLUMNS[name]) for name in selectors.NATIONAL_INDICATORS],
+                  *[_source_column("reported", REPORTED_COLUMNS[name]) for name in selectors.AMOUNTS],
+                  _source_column("reported", PUBLISHED_COLUMNS["recycled_share_pct"]),
+                  _source_column("reported", PUBLISHED_COLUMNS["per_capita_kg"]),
+                  *[_source_column("reported", name) for name in COVERAGE_COLUMNS]]  # fmt: skip
         rows = [
             [row.year, *[row.published.get(name) for name in selectors.NATIONAL_INDICATORS],
              *[row.reported.get(name) for name in selectors.AMOUNTS], row.reported_recycled_share,
@@ -107,6 +148,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+@cached_page()
 def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
     """A region: its figures over the years, its deposits on a map, its monitoring summary and worst exceedances."""
     region = get_object_or_404(Region, iso_code=iso_code)
@@ -120,11 +162,11 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
     years = sorted(published.keys() | reported.keys() | coverage.keys())
     monitoring = list(selectors.monitoring_statistics(region=iso_code).order_by("-year", "pollutant_code", "medium"))
     worst = sorted(
-        (row for row in monitoring if row.exceeding),
+        (row for row in monitoring if row.exceeding and not row.suppressed),
         key=lambda row: (row.extreme, row.high, row.exceeding),
         reverse=True,
     )[:10]
-    deposits = deposit_list(user=request.user).filter(region=region)
+    map_points = deposit_map_points(deposit_list(user=request.user).filter(region=region))
     context = {
         "region": region,
         "rows": [(year, published.get(year), reported.get(year), coverage.get(year)) for year in years],
@@ -134,16 +176,19 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
             "reported": [_number(reported.get(year)) for year in years],
             "reported_provisional": [year in coverage and coverage[year].provisional for year in years],
             "reported_coverage": [_coverage_note(coverage.get(year)) for year in years],
+            "labels": {"published": _("published"), "reported": _("reported"), "unit": _("thousand tonnes")},
         },
         "monitoring": monitoring,
         "worst": worst,
-        "map_points": deposit_map_points(deposits),
-        "map_settings": map_settings(),
+        "map_points": map_points,
+        "map_settings": map_settings(bounds=region_map_bounds(region=region, points=map_points)),
         "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT,
+        "min_cell": settings.STATISTICS_MIN_CELL,
     }
     return render(request, "reports/region.html", context)
 
 
+@cached_page()
 def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise's accepted yearly totals, as the E-PRTR shows facilities."""
     enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)

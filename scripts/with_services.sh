@@ -43,7 +43,9 @@ fi
 if [ -z "${REDIS_URL:-}" ]; then
   command -v redis-server >/dev/null || fail "Redis not found. Set REDIS_URL, or install the Debian package 'redis-server'."
   REDIS_PORT=$(free_port)
+  # Bounded and evicting only keys with an expiry, as in production (README, Production shape).
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --maxmemory 512mb --maxmemory-policy volatile-lru \
     --pidfile "$SCRATCH/redis.pid" --dir "$SCRATCH" --logfile "$SCRATCH/redis.log"
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
   echo "throwaway Redis on port $REDIS_PORT"

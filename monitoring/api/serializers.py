@@ -6,7 +6,10 @@ from rest_framework import serializers
 from monitoring import selectors
 from monitoring.ingest import COLUMNS
 from monitoring.models import SEVERITY_NAMES, Alert, AlertEvent, AlertStatus, MonitoringPoint, Result, Submission
+from portal import coded
+from portal.api import fields
 from portal.api.fields import NaturalKeyField
+from portal.api.serializers import ModelSerializer
 from portal.models import User
 from registry.models import Enterprise
 
@@ -55,6 +58,12 @@ class WorkErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="The error in the language of the request.")
 
 
+class StoredRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField()
+    reason = serializers.CharField(help_text="In the language of the request.")
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.bin")
     counts = serializers.SerializerMethodField()
@@ -72,6 +81,21 @@ class SubmissionSerializer(serializers.ModelSerializer):
     @extend_schema_field(CountsSerializer())
     def get_counts(self, submission: Submission) -> dict[str, Any]:
         return CountsSerializer(selectors.submission_counts(submission)).data
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Declared here: a class attribute named "errors" would hide the serializer's own `errors`.
+        fields = super().get_fields()
+        fields["errors"] = serializers.SerializerMethodField(
+            help_text="The rows of a file that failed, each with its reason."
+        )
+        return fields
+
+    @extend_schema_field(StoredRowErrorSerializer(many=True))
+    def get_errors(self, submission: Submission) -> list[dict[str, object]]:
+        return [
+            {"row": error.get("row"), "field": error.get("field"), "reason": coded.written(error, "reason")}
+            for error in submission.errors
+        ]
 
     @extend_schema_field(WorkErrorSerializer(allow_null=True))
     def get_error(self, submission: Submission) -> dict[str, object] | None:
@@ -135,14 +159,14 @@ class AlertDetailSerializer(AlertSerializer):
 
 class AlertUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    assigned_to = serializers.CharField(required=False, help_text="An inspector's username.")
-    seen_results = serializers.IntegerField(
+    comment = fields.CharField(required=False, allow_blank=True, default="")
+    assigned_to = fields.CharField(required=False, help_text="An inspector's username.")
+    seen_results = fields.IntegerField(
         required=False, min_value=0, help_text="How many results you saw: closing is refused if more arrived since."
     )
 
 
-class PointSerializer(serializers.ModelSerializer):
+class PointSerializer(ModelSerializer):
     enterprise = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
 
     class Meta:

@@ -1,5 +1,6 @@
 """The pollutant x point matrix of an enterprise or deposit: a cell per point and pollutant, coloured "alert" (open
-alert), "exceeded" (exceedances, no open alert), "ok" (within the MPC) or "none" (no results)."""
+alert), "exceeded" (exceedances, no open alert), "ok" (within the MPC) or "none" (no results), and marked with the
+legend's symbol and the status's name for screen readers, so that no status is told by colour alone."""
 
 import re
 
@@ -13,11 +14,18 @@ from registry.tests.factories import DepositFactory
 pytestmark = pytest.mark.django_db
 
 
-def matrix(html: str) -> dict[str, list[tuple[str, str]]]:
-    """{pollutant: [(class, count shown), ...] in the order of the points}."""
+CELL = re.compile(
+    r'<td class="cell (\w+)">(?:<a href="[^"]+">)?<span class="mark" aria-hidden="true">(.)</span>'
+    r'<span class="visually-hidden">([^<]+)</span>(?: (\d+)</a>)?</td>'
+)
+
+
+def matrix(html: str) -> dict[str, list[tuple[str, str, str, str]]]:
+    """{pollutant: [(class, symbol, status named to screen readers, count shown), ...] in the order of the points}."""
     rows = {}
     for code, cells in re.findall(r"<tr><th>([^<]+)</th>(.*?)</tr>", html, re.S):
-        rows[code] = re.findall(r'<td class="cell (\w+)">(?:<a href="[^"]+">(\d+)</a>)?</td>', cells)
+        rows[code] = CELL.findall(cells)
+        assert len(rows[code]) == cells.count("<td"), cells
     return rows
 
 
@@ -51,16 +59,18 @@ def test_the_enterprise_matrix(statuses, enterprise_a, web, request, who):
     assert response.status_code == 200
     html = response.content.decode()
     assert columns(html) == ["AIR-1", "GW-1", "SOIL-1"]
-    assert matrix(html) == {
-        "Cu": [("alert", "2"), ("exceeded", "1"), ("none", "")],
-        "Zn": [("none", ""), ("none", ""), ("ok", "3")],
-    }
+    alert, exceeded = ("alert", "▲", "open alert", "2"), ("exceeded", "!", "exceeded, no open alert", "1")
+    ok, none = ("ok", "✓", "within the MPC", "3"), ("none", "\u2013", "no results", "")
+    assert matrix(html) == {"Cu": [alert, exceeded, none], "Zn": [none, none, ok]}
+    # The legend names each symbol.
+    for symbol, name in [("▲", "open alert"), ("!", "exceeded, no open alert"), ("✓", "within the MPC")]:
+        assert f'aria-hidden="true">{symbol}</span> {name}</li>' in html
 
 
 def test_the_cells_link_to_the_charts(statuses, air, enterprise_a, staff_a, web):
     html = web(staff_a).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/").content.decode()
 
-    assert f'<td class="cell alert"><a href="/monitoring/points/{air.pk}/Cu/">2</a></td>' in html
+    assert f'<td class="cell alert"><a href="/monitoring/points/{air.pk}/Cu/"><span class="mark"' in html
 
 
 def test_an_enterprise_without_results(points, enterprise_a, staff_a, web):
@@ -87,7 +97,7 @@ def test_the_deposit_matrix_shows_the_points_of_the_deposit(reference, enterpris
     assert response.status_code == 200
     html = response.content.decode()
     assert columns(html) == ["AIR-1", "AIR-2"]
-    assert matrix(html) == {"Cu": [("alert", "1"), ("ok", "1")]}
+    assert matrix(html) == {"Cu": [("alert", "▲", "open alert", "1"), ("ok", "✓", "within the MPC", "1")]}
 
 
 def test_the_matrix_of_an_unknown_enterprise(reference, staff_a, web):

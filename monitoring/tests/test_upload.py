@@ -145,7 +145,13 @@ def test_a_file_without_the_required_columns_fails(points, staff_a, enterprise_a
     assert submission.status == "failed"
     assert "Row 1, sampled_at, unit, averaging: the header lacks these columns." in page
     assert submission.errors == [
-        {"row": 1, "field": "sampled_at, unit, averaging", "reason": "the header lacks these columns."}
+        {
+            "row": 1,
+            "field": "sampled_at, unit, averaging",
+            "reason": "the header lacks these columns.",
+            "msgid": "the header lacks these columns.",
+            "params": {},
+        }
     ]
     assert Result.objects.count() == 0
 

@@ -2,11 +2,30 @@ from dataclasses import asdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from portal import values
+from portal.api.fields import STRICT
 from portal.audit_display import present
 from portal.models import ChangeRecord
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of the apps' ModelSerializers: the model's numbers and text read as portal.values defines them."""
+
+    serializer_field_mapping = {
+        model_field: STRICT.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+
+    def build_standard_field(self, field_name: str, model_field: models.Field) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.CharField):
+            kwargs["validators"] = [*kwargs.get("validators", []), values.validate_text]
+        return field_class, kwargs
+
 
 CHANGE_LINE = inline_serializer(
     "ChangeLine",

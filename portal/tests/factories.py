@@ -1,4 +1,5 @@
 import factory
+from knox.models import AuthToken
 
 from portal.models import User
 
@@ -19,3 +20,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Params:
         inspector = factory.Trait(role=User.Role.INSPECTOR)
         administrator = factory.Trait(role=User.Role.ADMINISTRATOR)
+
+
+def api_token(user: User) -> str:
+    """A new API token of `user` (django-rest-knox), as the token endpoint would issue it: the key, for
+    `Authorization: Token <key>`."""
+    return AuthToken.objects.create(user=user)[1]

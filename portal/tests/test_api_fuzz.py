@@ -5,10 +5,10 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from portal.models import User
+from portal.tests.factories import api_token
 from portal.wsgi import application
 from registry.demo import load_balkhash
 from registry.reference import load_regions
@@ -19,7 +19,7 @@ def admin_token(db) -> str:
     load_regions()
     admin = User.objects.create(username="fuzz-admin", role=User.Role.ADMINISTRATOR)
     load_balkhash(admin)
-    return Token.objects.create(user=admin).key
+    return api_token(admin)
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 logged and never raised."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from datetime import timedelta
 
 import pytest
@@ -11,7 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from portal.tasks import enqueue, registered_task
-from portal.tests.worker import ROOT
+from portal.tests.worker import ROOT, database_url_for_subprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,28 @@ def test_a_broker_error_is_logged_not_raised(django_capture_on_commit_callbacks,
 def test_an_unknown_task_name_is_an_error():
     with pytest.raises(KeyError):
         registered_task("portal.tasks.no_such_task")
+
+
+def test_a_dead_broker_costs_a_request_about_a_second_not_six():
+    """CELERY_BROKER_CONNECTION_TIMEOUT and no retries: a web process whose broker is down gives up on the first
+    connection attempt (redis-py alone would retry for about 6 s)."""
+    script = textwrap.dedent("""
+        import django, time
+        django.setup()
+        from django.db import transaction
+        from portal.tasks import enqueue, registered_task
+        registered_task("portal.tasks.clear_expired_sessions")  # the tasks modules imported before timing
+        started = time.monotonic()
+        with transaction.atomic():
+            enqueue("portal.tasks.clear_expired_sessions")
+        print(time.monotonic() - started)
+    """)
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
+           "DJANGO_SETTINGS_MODULE": "portal.settings"}  # fmt: skip
+    process = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert process.returncode == 0, process.stderr
+    assert "left to the sweep" in process.stderr
+    assert float(process.stdout.split()[-1]) < 2.5

@@ -17,7 +17,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in {*PRODUCTION, "DEBUG", "QALDYQ_DEMO"}}
+    # Without the test run's Redis, whose memory settings are not production's (portal/tests/test_checks.py).
+    dropped = {*PRODUCTION, "DEBUG", "QALDYQ_DEMO", "REDIS_URL", "CELERY_BROKER_URL"}
+    clean = {key: value for key, value in os.environ.items() if key not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )

@@ -4,7 +4,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api import fields
 from portal.api.fields import NaturalKeyField
+from portal.api.serializers import ModelSerializer
 from registry import estimates
 from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
 
@@ -15,12 +17,15 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["iso_code", "kind", "name_kk", "name_ru", "name_en", "admin_centre", "valid_from", "valid_to", "note"]
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     region = NaturalKeyField(slug_field="iso_code", queryset=Region.objects.all())
 
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "bin", "region", "address", "email", "phone", "website", "synthetic"]
+        fields = [
+            "id", "name", "name_kk", "name_ru", "name_en", "bin", "region", "address", "email", "phone", "website",
+            "synthetic",
+        ]  # fmt: skip
         read_only_fields = ["synthetic"]
         # Uniqueness is checked by the service's full_clean, which names the field the same way.
         extra_kwargs: dict[str, dict[str, Any]] = {"bin": {"validators": []}}
@@ -32,13 +37,13 @@ class OperatorSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "bin"]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ModelSerializer):
     class Meta:
         model = DepositSurvey
         fields = ["year", "tonnage_t", "annual_t", "area_ha", "max_height_m", "mean_height_m", "source"]
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ComponentSerializer(ModelSerializer):
     class Meta:
         model = DepositComponent
         fields = ["id", "basis", "component", "unit", "mean", "minimum", "maximum", "method"]
@@ -73,8 +78,9 @@ class DepositSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deposit
         fields = [
-            "id", "name", "operator", "region", "kind", "subkind", "status", "latitude", "longitude",
-            "start_year", "state_year", "tonnage_t", "tonnage_mt", "area_ha", "area_uncertainty_ha",
+            "id", "name", "name_kk", "name_ru", "name_en", "operator", "region", "kind", "subkind", "status",
+            "latitude", "longitude", "start_year", "state_year", "tonnage_t", "tonnage_mt", "area_ha",
+            "area_uncertainty_ha",
             "max_height_m", "mean_height_m", "density_min_t_m3", "density_max_t_m3",
             "annual_increase_min_t", "annual_increase_max_t", "area_increase_min_ha", "area_increase_max_ha",
             "height_increase_min_m", "height_increase_max_m", "hazard_class", "hazard_system",
@@ -100,11 +106,16 @@ class DepositDetailSerializer(DepositSerializer):
         return metals.data  # type: ignore[return-value]  # stub: many=True gives a list
 
 
-class DepositWriteSerializer(serializers.ModelSerializer):
+class DepositWriteSerializer(ModelSerializer):
     """Deposit as written: the operator by BIN, the region by ISO code."""
 
     operator = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
-    region = NaturalKeyField(slug_field="iso_code", queryset=Region.objects.all())
+    region = NaturalKeyField(
+        slug_field="iso_code",
+        queryset=Region.objects.all(),
+        required=False,
+        help_text="ISO code. Derived from the location when left out; only administrators set another.",
+    )
 
     class Meta:
         model = Deposit
@@ -112,4 +123,4 @@ class DepositWriteSerializer(serializers.ModelSerializer):
 
 
 class ForecastQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1900, max_value=2300)
+    year = fields.IntegerField(min_value=1900, max_value=2300)

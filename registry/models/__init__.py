@@ -16,11 +16,15 @@ from registry.models.core import (
     EnterpriseScopedQuerySet,
     InspectorAssignment,
     Membership,
+    NamedInLanguages,
     PublishedOrScopedQuerySet,
     Region,
     RegionKind,
     RegionQuerySet,
+    local_name,
+    name_search,
     quantity,
+    reader_language,
 )
 from registry.models.periods import (
     DepositRegionPeriod,
@@ -52,6 +56,7 @@ __all__ = [
     "EnterpriseScopedQuerySet",
     "InspectorAssignment",
     "Membership",
+    "NamedInLanguages",
     "PublishedOrScopedQuerySet",
     "Region",
     "RegionKind",
@@ -60,5 +65,8 @@ __all__ = [
     "RegionQuerySet",
     "RegionSplit",
     "RegionSplitQuerySet",
+    "local_name",
+    "name_search",
     "quantity",
+    "reader_language",
 ]

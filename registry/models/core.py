@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import values
 from portal.audit import AuditedModel, AuditedQuerySet
 from portal.permissions import PublicQuerySet, RestrictedQuerySet
 from registry.geo import in_kazakhstan
@@ -82,8 +84,42 @@ class Region(AuditedModel):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "ru")[:2]
-        return {"kk": self.name_kk, "en": self.name_en}.get(language, self.name_ru)
+        return {"kk": self.name_kk, "en": self.name_en}.get(reader_language(), self.name_ru)
+
+
+def reader_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def name_search(value: str, prefix: str = "", *, registered: bool = True) -> Q:
+    """Rows whose name, in any language, holds `value`; `prefix` is the path to a related row ("operator__"), and
+    `registered` whether the row has a registered `name` beside its names in each language (a region has not)."""
+    fields = ("name_kk", "name_ru", "name_en", *(("name",) if registered else ()))
+    return Q(*[Q(**{f"{prefix}{field}__icontains": value}) for field in fields], _connector=Q.OR)
+
+
+def local_name(prefix: str = "") -> Coalesce:
+    """The name in the reader's language, else the registered one, as a query expression (`prefix`: the path to
+    a related row, "operator__")."""
+    return Coalesce(NullIf(F(f"{prefix}name_{reader_language()}"), Value("")), F(f"{prefix}name"))
+
+
+class NamedInLanguages(models.Model):
+    """A name as registered (`name`, in whatever language the operator registered it) and, where known, as each
+    language writes it; the reader's language is shown, else the registered name."""
+
+    name_kk = models.CharField(_("name in Kazakh"), max_length=300, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+
+    name: str
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_name(self) -> str:
+        return getattr(self, f"name_{reader_language()}", "") or self.name
 
 
 class EnterpriseQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
@@ -93,7 +129,7 @@ class EnterpriseQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[overr
     region_field = "region_id"
 
 
-class Enterprise(AuditedModel):
+class Enterprise(NamedInLanguages, AuditedModel):
     name = models.CharField(_("name"), max_length=300)
     bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("region"))
@@ -114,7 +150,7 @@ class Enterprise(AuditedModel):
         verbose_name_plural = _("enterprises")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class Membership(AuditedModel):
@@ -230,7 +266,7 @@ def _range_errors(instance: models.Model, pairs: list[tuple[str, str]]) -> "dict
     return errors
 
 
-class Deposit(AuditedModel):
+class Deposit(NamedInLanguages, AuditedModel):
     """A technogenic mineral formation: a dump, tailings facility, slag or ash dump.
 
     The state fields (tonnage, area, heights, state_year) are those of the latest survey;
@@ -316,7 +352,7 @@ class Deposit(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     def clean(self) -> None:
         errors = _range_errors(self, self.RANGES)
@@ -334,6 +370,12 @@ class Deposit(AuditedModel):
             errors["latitude"] = errors["longitude"] = message
         if self.start_year and self.state_year and self.start_year > self.state_year:
             errors["start_year"] = _("The deposit cannot start after the year of its surveyed state.")
+        # No state and no start in a year still to come (a survey dated 2095 became a deposit's public state).
+        for name, earliest in (("start_year", 1800), ("state_year", values.EARLIEST_YEAR)):
+            try:
+                values.check_year(getattr(self, name), earliest=earliest)
+            except ValidationError as exc:
+                errors[name] = values.message(exc)
         if errors:
             raise ValidationError(errors)
 
@@ -377,6 +419,13 @@ class DepositSurvey(AuditedModel):
         return f"{self.deposit} {self.year}"
 
     STATE_FIELDS = ("tonnage_t", "area_ha", "max_height_m", "mean_height_m")
+
+    def clean(self) -> None:
+        # A survey of a year to come is no survey: it would become the deposit's current, public state.
+        try:
+            values.check_year(self.year)
+        except ValidationError as exc:
+            raise ValidationError({"year": values.message(exc)}) from None
 
 
 class DepositComponent(AuditedModel):

@@ -8,16 +8,37 @@ Warnings do not stop a submission, but the filer must confirm each with an expla
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from registry.returns.models import AMOUNT_FIELDS, FilingYear, HazardLevel, ReturnLine, WasteCode
+from portal import coded, values
+from registry.returns.models import AMOUNT_FIELDS, FilingYear, HazardLevel, ReturnLine, ReturnVersion, WasteCode
 
 BALANCE_TOLERANCE_T = Decimal("0.001")
 INPUT_FIELDS = ("waste_code", "storage_deposit", "hazard_level", *AMOUNT_FIELDS)
+
+
+def field_label(name: str) -> str:
+    """A field of a line or version as the reader calls it (its verbose name, in the reader's language); the API
+    names it by `name`."""
+    for model in (ReturnLine, ReturnVersion):
+        try:
+            label = getattr(model._meta.get_field(name), "verbose_name", None)
+        except FieldDoesNotExist:
+            continue
+        if label:
+            return str(label)
+    return name
+
+
+def _located(line: int | None, field: str, message: str) -> str:
+    if line is None:
+        return message
+    return _("Line %(line)s, %(field)s: %(message)s") % {"line": line, "field": field_label(field), "message": message}
 
 
 @dataclass(frozen=True)
@@ -28,16 +49,68 @@ class Issue:
     key: str = ""
 
     def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        return _("Line %(line)s, %(field)s: %(message)s") % {
-            "line": self.line,
-            "field": self.field,
-            "message": self.message,
-        }
+        return _located(self.line, self.field, self.message)
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field)
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "line": self.line, "field": self.field, "message": self.message}
+
+
+# The warnings' codes and texts; a version keeps its warnings as codes and parameters (amounts in tonnes as decimal
+# strings, dates in ISO 8601) and they are written out when shown, in the reader's language.
+OPENING_DIFFERS, CHANGE, LATE, LEGACY = "opening_differs", "change", "late", "legacy"
+WARNINGS = {
+    OPENING_DIFFERS: coded.Template(
+        gettext_lazy("%(opening)s differs from the closing balance %(closing)s of last year's accepted return."),
+        {"opening": coded.tonnes, "closing": coded.tonnes},
+    ),
+    CHANGE: coded.Template(
+        gettext_lazy("%(now)s against %(then)s last year: a change of more than %(factor)s times."),
+        {"now": coded.tonnes, "then": coded.tonnes, "factor": coded.number},
+    ),
+    LATE: coded.Template(
+        gettext_lazy("Filed on %(date)s, after the deadline of %(deadline)s."),
+        {"date": coded.date, "deadline": coded.date},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReturnWarning:
+    """What an inspector should look at twice, and the filer explains (by `key`). Stored on a submitted version as
+    its code and parameters (`stored`); `message` writes it out in the reader's language. A warning stored as text
+    before warnings had codes, and that could not be read back into one, keeps its text (code LEGACY)."""
+
+    line: int | None
+    field: str
+    code: str
+    params: Mapping[str, Any]
+    key: str
+
+    @property
+    def message(self) -> str:
+        if self.code == LEGACY:
+            return str(self.params.get("text", ""))
+        return coded.render(WARNINGS, self.code, self.params)
+
+    def __str__(self) -> str:
+        return _located(self.line, self.field, self.message)
+
+    def stored(self) -> dict[str, Any]:
+        return {"key": self.key, "line": self.line, "field": self.field, "code": self.code, "params": dict(self.params)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.stored(), "message": self.message}
+
+    @classmethod
+    def from_stored(cls, item: Mapping[str, Any]) -> "ReturnWarning":
+        code, params = item.get("code"), item.get("params")
+        if not code:
+            code, params = LEGACY, {"text": item.get("message", "")}
+        return cls(item.get("line"), item.get("field", ""), code, params or {}, item.get("key", ""))
 
 
 @dataclass
@@ -53,8 +126,7 @@ class ParsedLine:
         return (self.waste_code.pk, self.storage_deposit_id)
 
 
-def tonnes(value: Decimal) -> str:
-    return _("%(amount)s t") % {"amount": number_format(value, 3, force_grouping=True)}
+tonnes = coded.tonnes
 
 
 def expected_closing(amounts: Mapping[str, Decimal]) -> Decimal:
@@ -68,21 +140,25 @@ def expected_closing(amounts: Mapping[str, Decimal]) -> Decimal:
     )
 
 
+# What a line's amount column holds (DecimalField(16, 3): below 10 billion tonnes, to the kilogram).
+AMOUNT_COLUMN = values.decimal_column(ReturnLine, "opening")
+
+
 def _amount(raw: Any) -> tuple[Decimal | None, str]:
-    """A non-negative amount with at most three decimals; never rounded behind the filer's back."""
-    text = "0" if raw is None or str(raw).strip() == "" else str(raw).strip().replace(" ", "").replace(",", ".")
+    """A non-negative amount that the column holds as written: more than three decimals (kilograms) or more tonnes
+    than it holds are refused, never rounded behind the filer's back. A filer may group thousands with spaces and
+    write a decimal comma."""
+    if raw is None or str(raw).strip() == "":
+        return Decimal(0), ""
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".") if isinstance(raw, str) else raw
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": raw}
-    if not value.is_finite():
-        return None, _("“%(value)s” is not a number.") % {"value": raw}
+        value = values.number(text, **AMOUNT_COLUMN)
+    except ValidationError as exc:
+        if exc.code == "decimal_places":
+            return None, _("give at most three decimals (kilograms).")
+        return None, values.message(exc)
     if value < 0:
-        return None, _("amounts cannot be negative (%(value)s).") % {"value": raw}
-    if value != value.quantize(Decimal("0.001")):
-        return None, _("give at most three decimals (kilograms).")
-    if value >= Decimal("1e13"):
-        return None, _("%(value)s t is beyond any plausible amount.") % {"value": raw}
+        return None, _("amounts cannot be negative (%(value)s).") % {"value": values.shown(raw)}
     return value, ""
 
 
@@ -97,9 +173,9 @@ def _deposit_id(raw: Any, allowed: set[int]) -> tuple[int | None, str]:
     if raw is None or str(raw).strip() == "":
         return None, ""
     try:
-        deposit_id = int(str(raw).strip())
-    except ValueError:
-        return None, _("“%(value)s” is not a deposit number.") % {"value": raw}
+        deposit_id = values.integer(raw)
+    except ValidationError:
+        return None, _("“%(value)s” is not a deposit number.") % {"value": values.shown(raw)}
     if deposit_id not in allowed:
         return None, _("deposit %(id)s is not one of this enterprise's deposits.") % {"id": deposit_id}
     return deposit_id, ""
@@ -115,7 +191,8 @@ def _line_issues(
     if not raw_code:
         issues.append(Issue(position, "waste_code", _("the waste code is missing.")))
     elif normalised is None:
-        issues.append(Issue(position, "waste_code", _("“%(code)s” is not a six-digit code.") % {"code": raw_code}))
+        message = _("“%(code)s” is not a six-digit code.") % {"code": values.shown(raw_code)}
+        issues.append(Issue(position, "waste_code", message))
     elif code is None:
         message = _("%(code)s is not in the waste classifier.") % {"code": normalised}
         issues.append(Issue(position, "waste_code", message))
@@ -124,7 +201,7 @@ def _line_issues(
         issues.append(Issue(position, "storage_deposit", problem))
     level = str(raw.get("hazard_level") or "").strip().lower()
     if level and level not in HazardLevel.values:
-        message = _("“%(level)s” is not a hazard level (red, amber or green).") % {"level": level}
+        message = _("“%(level)s” is not a hazard level (red, amber or green).") % {"level": values.shown(level)}
         issues.append(Issue(position, "hazard_level", message))
     elif code is not None and code.hazardous and not level:
         message = _("%(code)s is hazardous: give its hazard level (red, amber or green).") % {"code": code.label}
@@ -183,36 +260,29 @@ def warnings_for(
     previous: Iterable[ReturnLine] | None,
     filing: FilingYear,
     submitted_on: datetime.date,
-) -> list[Issue]:
+) -> list[ReturnWarning]:
     """What an inspector should look at twice; `previous` is last year's accepted lines, if any."""
-    warnings: list[Issue] = []
+    amount = coded.decimal_param
+    warnings: list[ReturnWarning] = []
     if previous is not None:
         last_year = {line.key: line for line in previous}
         for line in lines:
             before = last_year.get(line.key)
             last_closing = before.closing if before else Decimal(0)
             if line.opening != last_closing:
-                message = _("%(opening)s differs from the closing balance %(closing)s of last year's accepted return.")
-                warnings.append(
-                    Issue(
-                        line.position,
-                        "opening",
-                        message % {"opening": tonnes(line.opening), "closing": tonnes(last_closing)},
-                        f"opening:{line.position}",
-                    )
-                )
+                params = {"opening": amount(line.opening), "closing": amount(last_closing)}
+                key = f"opening:{line.position}"
+                warnings.append(ReturnWarning(line.position, "opening", OPENING_DIFFERS, params, key))
             if before is None:
                 continue
             for name in ("generated", "closing"):
                 now, then = getattr(line, name), getattr(before, name)
                 if then > 0 and (now > then * filing.change_factor or now * filing.change_factor < then):
-                    message = _("%(now)s against %(then)s last year: a change of more than %(factor)s times.")
-                    params = {"now": tonnes(now), "then": tonnes(then), "factor": filing.change_factor.normalize()}
-                    warnings.append(Issue(line.position, name, message % params, f"change:{line.position}:{name}"))
+                    factor = amount(filing.change_factor.normalize())
+                    params = {"now": amount(now), "then": amount(then), "factor": factor}
+                    key = f"change:{line.position}:{name}"
+                    warnings.append(ReturnWarning(line.position, name, CHANGE, params, key))
     if submitted_on > filing.deadline:
-        message = _("Filed on %(date)s, after the deadline of %(deadline)s.") % {
-            "date": submitted_on.isoformat(),
-            "deadline": filing.deadline.isoformat(),
-        }
-        warnings.append(Issue(None, "submitted_at", message, "late"))
+        params = {"date": submitted_on.isoformat(), "deadline": filing.deadline.isoformat()}
+        warnings.append(ReturnWarning(None, "submitted_at", LATE, params, "late"))
     return warnings

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import values
 from portal.permissions import Action, AnyUser
 from registry.models import Deposit, Enterprise
 from registry.returns.models import AMOUNT_FIELDS, HazardLevel, ReturnLine
@@ -10,7 +11,7 @@ from registry.returns.models import AMOUNT_FIELDS, HazardLevel, ReturnLine
 
 class NewReturnForm(forms.Form):
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("Enterprise"))
-    year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
+    year = values.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,10 +64,10 @@ class SubmitForm(forms.Form):
     def __init__(self, *args: Any, warnings: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for warning in warnings:
-            self.fields[warning.key] = forms.CharField(
+            self.fields[warning.key] = values.CharField(
                 label=str(warning), widget=forms.Textarea(attrs={"rows": 2}), required=False
             )
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = values.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))

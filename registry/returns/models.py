@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ from registry.models import Deposit, Enterprise, EnterpriseScopedQuerySet
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-_CODE_DIGITS = re.compile(r"\d")
+_CODE_DIGITS = re.compile(r"[0-9]")  # ASCII only: \d would match other scripts' digits too
 
 
 class WasteCodeQuerySet(AuditedQuerySet, PublicQuerySet):  # type: ignore[override]
@@ -173,12 +174,33 @@ class WasteReturn(models.Model):
         return self.current
 
 
+def warning_subject(key: str) -> str:
+    """What a warning's key ("opening:1", "change:2:generated", "late") is about, as the reader says it."""
+    kind, _colon, rest = key.partition(":")
+    position, _colon, name = rest.partition(":")
+    if kind == "late":
+        return str(capfirst(WasteReturn._meta.get_field("late").verbose_name))
+    field = {"opening": "opening", "change": name}.get(kind)
+    if field in AMOUNT_FIELDS and position.isdecimal():
+        label = getattr(ReturnLine._meta.get_field(field), "verbose_name", field)
+        return _("Line %(line)s, %(field)s") % {"line": position, "field": label}
+    return key
+
+
+def _explanations(value: object) -> str:
+    """The filer's explanations in a change record: each by the warning it explains."""
+    if not isinstance(value, dict):
+        return str(value)
+    return "; ".join(f"{warning_subject(str(key))}: {text}" for key, text in value.items())
+
+
 class ReturnVersion(AuditedModel):
     """A version's workflow is audited: its status, who submitted and decided it, the reasons and the filer's
     explanations. The warnings are what the checks said at submission, kept on the version, not a change."""
 
     audit_parent = "waste_return"
     audit_exclude = ("warnings",)
+    audit_formats = {"confirmations": _explanations}
     audit_enterprise = "waste_return__enterprise_id"
     audit_region = "waste_return__enterprise__region_id"
 
@@ -210,7 +232,8 @@ class ReturnVersion(AuditedModel):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reasons = models.TextField(_("the inspector's reasons"), blank=True)
-    # Frozen at submission: [{"key", "line", "field", "message"}] and {key: the filer's explanation}.
+    # Frozen at submission: [{"key", "line", "field", "code", "params"}] (registry.returns.checks.ReturnWarning) and
+    # {key: the filer's explanation}.
     warnings = models.JSONField(default=list, blank=True)
     confirmations = models.JSONField(_("the filer's explanations"), default=dict, blank=True)
 

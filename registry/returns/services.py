@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import outbox
+from portal import outbox, values
 from portal.models import Channel, OutboxMessage, User
 from portal.permissions import Action, AnyUser, require
 from registry.models import Deposit, Enterprise
-from registry.returns.checks import Issue, ParsedLine, parse_lines, warnings_for
+from registry.returns.checks import Issue, ParsedLine, ReturnWarning, parse_lines, warnings_for
 from registry.returns.models import (
     AMOUNT_FIELDS,
     FilingYear,
@@ -45,7 +45,7 @@ class LinesInvalid(ValidationError):
 class WarningsUnconfirmed(ValidationError):
     """Warnings the filer has not yet confirmed with an explanation."""
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[ReturnWarning]) -> None:
         self.issues = issues
         super().__init__(
             [_("Confirm this warning with an explanation: %(warning)s") % {"warning": issue} for issue in issues]
@@ -191,10 +191,10 @@ def draft_line_delete(*, actor: AnyUser, version: ReturnVersion, position: int) 
     version.lines.filter(position=position).delete()
 
 
-def current_warnings(version: ReturnVersion) -> list[Issue]:
+def current_warnings(version: ReturnVersion) -> list[ReturnWarning]:
     """The warnings of a version: as frozen at submission, or as they stand today for a draft."""
     if not version.is_draft:
-        return [Issue(**{key: item[key] for key in ("line", "field", "message", "key")}) for item in version.warnings]
+        return [ReturnWarning.from_stored(item) for item in version.warnings]
     waste_return = version.waste_return
     return warnings_for(
         version.lines.all(),
@@ -226,10 +226,11 @@ def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapp
     unconfirmed = [warning for warning in warnings if not str(confirmations.get(warning.key, "")).strip()]
     if unconfirmed:
         raise WarningsUnconfirmed(unconfirmed)
+    _check_explanations(warnings, confirmations)
     now = timezone.now()
     version.status = ReturnStatus.SUBMITTED
     version.submitted_by, version.submitted_at = filer, now
-    version.warnings = [warning.as_dict() for warning in warnings]
+    version.warnings = [warning.stored() for warning in warnings]
     version.confirmations = {warning.key: str(confirmations[warning.key]).strip() for warning in warnings}
     version.save(update_fields=["status", "submitted_by", "submitted_at", "warnings", "confirmations"])
     if waste_return.first_submitted_at is None:
@@ -240,6 +241,19 @@ def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapp
     _notify(version, ReturnEvent.Kind.SUBMITTED)
     _announce(return_submitted, waste_return)
     return version
+
+
+def _check_explanations(warnings: list[ReturnWarning], confirmations: Mapping[str, str]) -> None:
+    """The filer's explanations are stored as written (the pages send them unparsed): text without control
+    characters, each error naming the warning's line and field."""
+    issues = []
+    for warning in warnings:
+        try:
+            values.text(confirmations[warning.key])
+        except ValidationError as exc:
+            issues.append(Issue(warning.line, warning.field, values.message(exc), warning.key))
+    if issues:
+        raise LinesInvalid(issues)
 
 
 def _decide(actor: AnyUser, version: ReturnVersion, status: str, reasons: str = "") -> tuple[ReturnVersion, User]:
@@ -270,6 +284,10 @@ def return_accept(*, actor: AnyUser, version: ReturnVersion) -> ReturnVersion:
 def return_send_back(*, actor: AnyUser, version: ReturnVersion, reasons: str) -> ReturnVersion:
     if not reasons.strip():
         raise ValidationError({"reasons": _("Say why the return goes back to the enterprise.")})
+    try:
+        values.text(reasons)
+    except ValidationError as exc:
+        raise ValidationError({"reasons": values.message(exc)}) from None
     version, decider = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
     ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=decider, note=reasons.strip())
     _notify(version, ReturnEvent.Kind.RETURNED)

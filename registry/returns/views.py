@@ -20,7 +20,7 @@ from portal.permissions import Action, can, require
 from portal.uploads import read_table
 from registry.models import Deposit, Enterprise
 from registry.returns import selectors, services
-from registry.returns.checks import INPUT_FIELDS, Issue, parse_lines, tonnes, typed_expected_closing
+from registry.returns.checks import INPUT_FIELDS, Issue, ReturnWarning, parse_lines, tonnes, typed_expected_closing
 from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
 from registry.returns.forms import LineForm, NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
 from registry.returns.models import FilingYear, ReturnLine, WasteCode, WasteReturn
@@ -92,7 +92,7 @@ def _late_filers_csv(rows: list[selectors.LateFiler], due: selectors.FilingDue) 
     header = [_("Enterprise"), _("BIN"), _("Region"), "ISO 3166-2", _("Year"), _("Deadline"), _("Days overdue"),
               _("Return"), *last_year]  # fmt: skip
     table = [
-        [row.enterprise.name, row.enterprise.bin, row.enterprise.region.name, row.enterprise.region.iso_code,
+        [row.enterprise.local_name, row.enterprise.bin, row.enterprise.region.name, row.enterprise.region.iso_code,
          row.year, row.deadline.isoformat(), row.days_overdue, str(row.return_state),
          *[getattr(row.last_year, name) if row.last_year else None for name in selectors.TOTAL_FIELDS]]
         for row in rows
@@ -152,7 +152,16 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def return_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     waste_return = _return(request, pk)
     version = get_object_or_404(waste_return.versions, number=number)
-    context = {"waste_return": waste_return, "version": version, "lines": selectors.version_lines(version)}
+    context = {
+        "waste_return": waste_return,
+        "version": version,
+        "lines": selectors.version_lines(version),
+        # As frozen at submission (a draft has none yet).
+        "warnings": [
+            (warning, version.confirmations.get(warning.key, ""))
+            for warning in map(ReturnWarning.from_stored, version.warnings)
+        ],
+    }
     return render(request, "registry/returns/version.html", context)
 
 
@@ -160,7 +169,7 @@ def return_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def return_diff(request: HttpRequest, pk: int) -> HttpResponse:
     waste_return = _return(request, pk)
     numbers = [request.GET.get(name, "") for name in ("from", "to")]
-    if not all(number.isdecimal() and len(number) <= 5 for number in numbers):
+    if not all(number.isascii() and number.isdecimal() and len(number) <= 5 for number in numbers):
         return HttpResponse(_("Give two version numbers: ?from=1&to=2."), status=400)
     older = get_object_or_404(waste_return.versions, number=numbers[0])
     newer = get_object_or_404(waste_return.versions, number=numbers[1])

@@ -1,12 +1,15 @@
 """Survey files: every bad row reported with its number and field; an invalid file saves nothing."""
 
+import html
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from portal.tests import hostile_files
 from registry.models import DepositSurvey
 from registry.tests.factories import DepositFactory
 
@@ -92,3 +95,41 @@ def test_staff_of_another_enterprise_cannot_upload(client, staff_b, deposit):
     client.force_login(staff_b)
     response = upload(client, deposit, "surveys.csv", (HEADER + "2000,1,,,,,\n").encode())
     assert response.status_code == 404
+
+
+# Hostile files (issue 11): refused with a 400 naming the reason, never a 500; a decompression bomb at once.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (hostile_files.xxe, "declares a DOCTYPE or entities (in xl/worksheets/sheet1.xml)"),
+        (hostile_files.billion_laughs, "declares a DOCTYPE or entities (in xl/worksheets/sheet1.xml)"),
+        (hostile_files.truncated, "cannot be read; it may be damaged (xl/worksheets/sheet1.xml, line 1"),
+    ],
+    ids=["xxe", "billion-laughs", "unclosed-sheet-xml"],
+)
+def test_a_poisoned_workbook_is_refused_with_its_reason(client, staff_a, deposit, build, words):
+    client.force_login(staff_a)
+    before = DepositSurvey.objects.count()
+
+    response = upload(client, deposit, "surveys.xlsx", build(["year", "tonnage_t"], ["2000", "1000"]))
+
+    assert response.status_code == 400
+    assert words in html.unescape(response.content.decode())
+    assert DepositSurvey.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_decompression_bomb_is_refused_at_once_naming_the_limit(client, staff_a, deposit):
+    client.force_login(staff_a)
+    columns = ["year", "tonnage_t", "annual_t", "area_ha", "max_height_m", "mean_height_m", "source"]
+    bomb = hostile_files.bomb(columns, ["2000", "1000", "", "", "", "", "archive"], rows=1_000_000)
+
+    started = time.monotonic()
+    response = upload(client, deposit, "surveys.xlsx", bomb)
+
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    assert "The file has more than 10000 rows below the header, the limit for this upload." in response.content.decode()

@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
@@ -7,8 +9,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from monitoring.models import Pollutant
+from portal.api.pagination import Pagination
+from portal.page_cache import cached_page, decline, integer, matching, one_of, optional
+from registry.models import Region
 from reports import selectors
-from reports.models import MonitoringAggregate, PublishedValue
+from reports.models import MonitoringAggregate, PublishedValue, small_cell
 
 
 def _thousand_tonnes(help_text: str) -> serializers.DecimalField:
@@ -91,11 +97,37 @@ def _parts(parts: dict[str, dict[str, Decimal]] | None, field: str) -> dict[str,
     return None if parts is None else {name: str(value) for name, value in parts[field].items()}
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+REGION = r"KZ(-\d{2})?"
+
+
 class StatsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
-    region = serializers.RegexField(r"^KZ(-\d{2})?$", required=False, help_text="e.g. KZ-35; KZ for the republic")
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    region = serializers.RegexField(f"^{REGION}$", required=False, help_text="e.g. KZ-35; KZ for the republic")
 
 
+# What the page cache may key an answer by (portal.page_cache): the query's years and region codes, pages, the
+# default or the largest page size, and DRF's format override.
+STATS_QUERY = {
+    "year": integer(FIRST_YEAR, LAST_YEAR),
+    "region": matching(REGION),
+    "page": integer(1, 100_000),
+    "page_size": optional(one_of(str(Pagination.page_size), str(Pagination.max_page_size))),
+    "format": one_of("json", "api"),
+}
+
+
+def _names_nothing(query: dict[str, object]) -> bool:
+    """Whether the query asks for a region or pollutant that does not exist: its empty answer is not kept by the
+    page cache, which made-up codes would otherwise fill."""
+    region, pollutant = query.get("region"), query.get("pollutant")
+    return bool(
+        (region and region != "KZ" and not Region.objects.filter(iso_code=region).exists())
+        or (pollutant and not Pollutant.objects.filter(code=pollutant).exists())
+    )
+
+
+@cached_page(parameters=STATS_QUERY, headers=("Accept",))  # DRF answers JSON or the browsable API by Accept
 class WasteStatsView(generics.GenericAPIView):
     """Open data: waste statistics by year and region, read-only, paged, with the unit in every record. A figure
     reported in returns carries its coverage (how many of the returns expected for its year and region are
@@ -107,6 +139,8 @@ class WasteStatsView(generics.GenericAPIView):
     def records(self) -> list[dict]:
         query = StatsQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
+        if _names_nothing(query.validated_data):
+            decline(self.request)
         published = (
             selectors.published_values(**query.validated_data)
             .order_by("year", "series__code", "indicator", "row")
@@ -145,6 +179,13 @@ class MonitoringStatsQuerySerializer(StatsQuerySerializer):
     pollutant = serializers.CharField(max_length=20, required=False, help_text="e.g. Cu")
 
 
+# The figures of a cell, all null when it is suppressed.
+MONITORING_FIGURES = (
+    "results", "mean", "maximum", "exceeding", "exceeding_share", "high", "extreme", "points", "enterprises",
+)  # fmt: skip
+SMALL_CELL = "small_cell"
+
+
 class MonitoringStatSerializer(serializers.Serializer):
     """For the schema only: records come from .values()."""
 
@@ -153,19 +194,41 @@ class MonitoringStatSerializer(serializers.Serializer):
     pollutant = serializers.CharField()
     medium = serializers.CharField()
     unit = serializers.CharField()
-    results = serializers.IntegerField()
-    mean = serializers.FloatField()
-    maximum = serializers.FloatField()
-    exceeding = serializers.IntegerField()
-    exceeding_share = serializers.FloatField()
-    high = serializers.IntegerField()
-    extreme = serializers.IntegerField()
-    points = serializers.IntegerField()
-    enterprises = serializers.IntegerField()
+    results = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    maximum = serializers.FloatField(allow_null=True)
+    exceeding = serializers.IntegerField(allow_null=True)
+    exceeding_share = serializers.FloatField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+    extreme = serializers.IntegerField(allow_null=True)
+    points = serializers.IntegerField(allow_null=True)
+    enterprises = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.ChoiceField(
+        choices=[SMALL_CELL],
+        allow_null=True,
+        help_text="small_cell: the cell rests on fewer than STATISTICS_MIN_CELL (default 3) monitoring points or "
+        "enterprises, and every figure of it is null (statistical confidentiality); null: not suppressed",
+    )
 
 
+def _monitoring_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    record = {
+        "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"], "medium": row["medium"],
+        "unit": row["unit"], "results": row["results"], "mean": row["mean"], "maximum": row["maximum"],
+        "exceeding": row["exceeding"], "exceeding_share": round(row["exceeding"] / row["results"], 4),
+        "high": row["high"], "extreme": row["extreme"], "points": row["points"], "enterprises": row["enterprises"],
+        "suppressed": None,
+    }  # fmt: skip
+    if small_cell(points=row["points"], enterprises=row["enterprises"]):
+        record.update(dict.fromkeys(MONITORING_FIGURES), suppressed=SMALL_CELL)
+    return record
+
+
+# A pollutant's code is free text: only those of existing pollutants are cached (`_names_nothing`).
+@cached_page(parameters={**STATS_QUERY, "pollutant": matching(r"[^\x00-\x1f]{1,20}")}, headers=("Accept",))
 class MonitoringStatsView(generics.GenericAPIView):
-    """Open data: monitoring results by year, region, pollutant and medium (values in the medium's base unit)."""
+    """Open data: the results of published monitoring points by year, region, pollutant and medium (values in the
+    medium's base unit); a cell resting on fewer than STATISTICS_MIN_CELL points or enterprises is suppressed."""
 
     permission_classes = [AllowAny]
     queryset = MonitoringAggregate.objects.none()  # for the schema generator
@@ -182,14 +245,7 @@ class MonitoringStatsView(generics.GenericAPIView):
         )  # fmt: skip
         page = self.paginate_queryset(rows)
         assert page is not None  # every list of the API is paged (DEFAULT_PAGINATION_CLASS)
-        records = [
-            {
-                "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"],
-                "medium": row["medium"], "unit": row["unit"], "results": row["results"], "mean": row["mean"],
-                "maximum": row["maximum"], "exceeding": row["exceeding"],
-                "exceeding_share": round(row["exceeding"] / row["results"], 4), "high": row["high"],
-                "extreme": row["extreme"], "points": row["points"], "enterprises": row["enterprises"],
-            }
-            for row in page
-        ]  # fmt: skip
+        if _names_nothing(query.validated_data):
+            decline(request)
+        records = [_monitoring_record(row) for row in page]
         return self.get_paginated_response(records)

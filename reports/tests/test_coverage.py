@@ -163,13 +163,13 @@ def test_provisional_below_the_configured_share(settings, percent, accepted, exp
 
 def test_the_downloads_carry_the_coverage_of_every_reported_figure(filed, region, other_region, client):
     text = client.get("/statistics/", {"format": "csv"}).content.decode("utf-8-sig")
-    (record,) = [row for row in csv.DictReader(io.StringIO(text)) if row["year"] == "2023"]
-    assert {name: record[f"reported {name}"] for name in (
+    (record,) = [row for row in csv.DictReader(io.StringIO(text)) if row["Year"] == "2023"]
+    assert {name: record[f"reported in returns: {name}"] for name in (
         "expected returns", "accepted returns", "submitted returns", "missing returns", "sent back returns",
-        "coverage %", "provisional",
+        "coverage, %", "provisional",
     )} == {
         "expected returns": "4", "accepted returns": "1", "submitted returns": "1", "missing returns": "2",
-        "sent back returns": "1", "coverage %": "25.0", "provisional": "yes",
+        "sent back returns": "1", "coverage, %": "25.0", "provisional": "yes",
     }  # fmt: skip
 
     rows = list(
@@ -178,14 +178,26 @@ def test_the_downloads_carry_the_coverage_of_every_reported_figure(filed, region
     header, body = rows[0], {row[1]: row for row in rows[1:]}
     at = {name: index for index, name in enumerate(header)}
     r1, r2, kz = body[region.iso_code], body[other_region.iso_code], body["KZ"]
-    assert (r1[at["2023 reported"]], r1[at["2023 accepted returns"]], r1[at["2023 expected returns"]]) == (
+    assert (
+        r1[at["reported in returns: 2023"]],
+        r1[at["2023: accepted returns"]],
+        r1[at["2023: expected returns"]],
+    ) == (
         "0.1",
         "1",
         "3",
     )
     # R2 has no accepted return, so no figure; its coverage says why.
-    assert (r2[at["2023 reported"]], r2[at["2023 missing returns"]], r2[at["2023 sent back returns"]]) == ("", "1", "1")
-    assert (kz[at["2023 accepted returns"]], kz[at["2023 expected returns"]], kz[at["2023 provisional"]]) == (
+    assert (
+        r2[at["reported in returns: 2023"]],
+        r2[at["2023: missing returns"]],
+        r2[at["2023: sent back returns"]],
+    ) == (
+        "",
+        "1",
+        "1",
+    )
+    assert (kz[at["2023: accepted returns"]], kz[at["2023: expected returns"]], kz[at["2023: provisional"]]) == (
         "1",
         "4",
         "yes",

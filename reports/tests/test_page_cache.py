@@ -1,9 +1,12 @@
 """Whole public pages are cached for anonymous readers (reports.cache.PublicPageCacheMiddleware)."""
 
+import random
 import re
+import string
 from decimal import Decimal
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -17,7 +20,7 @@ from registry.reference import load_regions
 from registry.tests.factories import DepositFactory, EnterpriseFactory
 from reports.aggregates import recompute
 from reports.cache import CSRF_PLACEHOLDER, VERSION_KEY
-from reports.models import WasteAggregate
+from reports.models import MonitoringAggregate, WasteAggregate
 from reports.reference import load_published_statistics
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -187,3 +190,82 @@ def test_no_csrf_token_or_session_is_shared_through_the_cache():
     assert second.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": first_token}).status_code == 403
     assert second.post("/i18n/setlang/", {**switch, "csrfmiddlewaretoken": second_token}).status_code == 302
     assert '<html lang="kk"' in second.get("/statistics/").content.decode()
+
+
+def _stored(settings) -> set[bytes]:
+    """The keys of the page cache and the cached statistics, as Redis holds them."""
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    with redis.Redis.from_url(settings.REDIS_URL) as server:
+        keys = set(server.scan_iter(match=f"{prefix}:*", count=1000))
+    return {key for key in keys if b":page:" in key or b":stats:" in key}
+
+
+def _junk(chooser: random.Random, name: str) -> str:
+    """A value for a parameter: text, a number out of any bounds, a page past the last, a padded or signed number."""
+    number = chooser.randint(2, 10**7)
+    return chooser.choice([
+        "".join(chooser.choices(string.ascii_letters + string.digits + "-_.,", k=chooser.randint(1, 12))),
+        str(number + 2300), f"0{number}", f"+{number}", f" {number}", "KZ-99" if name == "region" else str(number),
+    ])  # fmt: skip
+
+
+def test_random_query_parameters_store_no_cache_entry(client, karaganda, settings):
+    """A client making up query parameters, or values of the parameters the views read, fills nothing: 500 such
+    requests to the cached pages and the stats API leave the cache's keys as they were."""
+    deposit = DepositFactory(region=karaganda, is_published=True)
+    MonitoringAggregate.objects.create(
+        year=2024, region=karaganda, pollutant_code="Cu", medium="air", unit="mg/m3", results=10, mean=0.01,
+        maximum=0.2, exceeding=6, high=2, extreme=1, points=2, enterprises=1,
+    )  # fmt: skip
+    urls = [
+        "/", "/registry/deposits/", f"/registry/deposits/{deposit.pk}/", "/registry/enterprises/",
+        f"/registry/enterprises/{deposit.operator_id}/", "/monitoring/points/", "/statistics/", "/statistics/regions/",
+        "/statistics/regions/KZ-35/", f"/statistics/enterprises/{deposit.operator_id}/", "/api/v1/stats/waste/",
+        "/api/v1/stats/monitoring/",
+    ]  # fmt: skip
+    declared = ["year", "page", "page_size", "format", "order", "region", "pollutant", "q", "kind", "ordering",
+                "operator", "min_tonnage", "bbox"]  # fmt: skip
+    for url in urls:
+        assert client.get(url).status_code == 200
+    before = _stored(settings)
+    chooser = random.Random(11)
+    answers = set()
+    for number in range(500):
+        query = {}
+        for _ in range(chooser.randint(1, 3)):
+            name = chooser.choice([*declared, "".join(chooser.choices(string.ascii_lowercase, k=6))])
+            query[name] = _junk(chooser, name)
+        # One address each, so that no rate limit answers in place of the page.
+        response = client.get(chooser.choice(urls), query, REMOTE_ADDR=f"10.0.{number // 250}.{number % 250 + 1}")
+        answers.add(response.status_code)
+    assert 200 in answers  # most pages answer a made-up parameter as if it were not there
+    assert _stored(settings) == before
+
+
+def test_the_query_is_keyed_by_its_values_in_any_order_and_empty_fields_mean_none(client, django_assert_num_queries):
+    DepositFactory(name="Ordered slag dump", is_published=True)
+    assert "Ordered slag dump" in client.get("/registry/deposits/?region=&kind=&ordering=name").content.decode()
+    with django_assert_num_queries(0):
+        assert "Ordered slag dump" in client.get("/registry/deposits/?q=&ordering=name&status=").content.decode()
+
+
+def test_a_corrected_or_refused_value_is_shown_but_never_stored(client, karaganda, settings):
+    DepositFactory(region=karaganda, is_published=True)
+    client.get("/registry/deposits/")
+    before = _stored(settings)
+    past_the_last = client.get("/registry/deposits/?page=7")
+    assert past_the_last.status_code == 200
+    assert past_the_last.context["page"].number == 1
+    made_up_region = client.get("/registry/deposits/?region=KZ-99")
+    assert made_up_region.status_code == 200
+    assert made_up_region.context["filter"].errors
+    assert client.get("/api/v1/stats/monitoring/?pollutant=Xx").json()["count"] == 0
+    assert _stored(settings) == before
+
+
+def test_a_made_up_order_of_the_regional_table_is_computed_as_the_official_one(client, settings):
+    client.get("/statistics/regions/")
+    before = _stored(settings)
+    html = client.get("/statistics/regions/?order=-19x").content.decode()
+    assert 'href="/statistics/regions/KZ-35/"' in html
+    assert _stored(settings) == before

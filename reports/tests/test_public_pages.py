@@ -49,7 +49,7 @@ def test_the_enterprise_page_shows_accepted_yearly_totals(client):
 def test_the_monitoring_open_data_api(client, karaganda):
     MonitoringAggregate.objects.create(
         year=2024, region=karaganda, pollutant_code="Cu", medium="air", unit="mg/m3", results=10, mean=0.01,
-        maximum=0.2, exceeding=6, high=2, extreme=1, points=2, enterprises=1,
+        maximum=0.2, exceeding=6, high=2, extreme=1, points=4, enterprises=3,
     )  # fmt: skip
     response = client.get("/api/v1/stats/monitoring/", {"year": 2024, "region": "KZ-35", "pollutant": "Cu"})
     (record,) = response.json()["results"]

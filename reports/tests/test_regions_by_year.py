@@ -63,7 +63,10 @@ def reported_csv(client, download: str = "csv") -> dict[tuple[str, int], str]:
         assert sheet is not None
         rows = [["" if cell is None else cell for cell in row] for row in sheet.values]
     header, body = rows[0], rows[1:]
-    columns = {index: int(name.split()[0]) for index, name in enumerate(header) if str(name).endswith(" reported")}
+    reported = "reported in returns: "
+    columns = {
+        index: int(name.removeprefix(reported)) for index, name in enumerate(header) if name.startswith(reported)
+    }
     return {(row[1], year): str(row[index]) for row in body for index, year in columns.items() if row[index] != ""}
 
 

@@ -33,7 +33,7 @@ def test_each_step_of_progress_renews_the_lease(report, monkeypatch, settings):
     settings.TASK_LEASE_SECONDS = 60
     seen: list[tuple] = []
 
-    def fake_pdf(region, year, language, progress) -> bytes:
+    def fake_pdf(report, *, generated_at, progress) -> bytes:
         for percent in (30, 60, 90):
             RegionalReport.objects.filter(pk=report.pk).update(lease_until=timezone.now())  # nearly run out
             progress(percent)
@@ -51,7 +51,7 @@ def test_each_step_of_progress_renews_the_lease(report, monkeypatch, settings):
 
 
 def test_a_report_held_by_a_worker_is_left_to_it_until_its_lease_runs_out(report, enqueued, monkeypatch):
-    monkeypatch.setattr(pdf, "regional_report", lambda *args: pytest.fail("made twice"))
+    monkeypatch.setattr(pdf, "regional_report", lambda *args, **kwargs: pytest.fail("made twice"))
     held = leases.claim(RegionalReport, report.pk)
     assert held is not None
 
@@ -66,7 +66,7 @@ def test_a_report_held_by_a_worker_is_left_to_it_until_its_lease_runs_out(report
 def test_a_failing_report_is_tried_three_times_then_failed_with_its_error_on_its_page(
     report, inspector, web, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(*args) -> bytes:
+    def broken(*args, **kwargs) -> bytes:
         raise ValueError("no font")
 
     monkeypatch.setattr(pdf, "regional_report", broken)

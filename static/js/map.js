@@ -1,30 +1,147 @@
-// Deposit map: clustered markers over the country outline. Tiles are optional (MAP_TILE_URL),
-// so the map also works with no network at all.
+// Maps of deposits and monitoring points: clustered markers over the country and region outlines, a legend for
+// every colour, popups in the page's language. Tiles are optional (MAP_TILE_URL), so the map also works with no
+// network at all: then the region outlines and their names are what a zoomed map shows.
+// The page passes everything by json_script (a strict CSP allows no inline script): #map-settings, #map-points.
 (function () {
   "use strict";
   const element = document.getElementById("map");
   if (!element) return;
   const config = JSON.parse(document.getElementById("map-settings").textContent);
-  const map = L.map(element, { maxZoom: 18 }).setView([48.0, 67.0], 4);
+  const labels = config.labels;
+  const pageLanguage = document.documentElement.lang || "ru";
+  // A browser without Kazakh locale data writes numbers and dates as Kazakh does through Russian's rules (spaces
+  // between thousands, a decimal comma, dd.mm.yyyy), not in its own default.
+  // (Chromium's reduced locale data claims Kazakh yet writes "0.5" and "2026-11-01": tell by the decimal comma.)
+  const language = pageLanguage === "kk" && !(0.5).toLocaleString("kk").includes(",") ? "ru" : pageLanguage;
+  const map = L.map(element, { maxZoom: 18 });
+  if (config.bounds) {
+    // A region's page shows its region (the box of its outline, or of its deposits where no outline is installed),
+    // from the start: no zoom animation from the country's view, during which clusters are drawn twice.
+    map.fitBounds(config.bounds, { padding: [8, 8], animate: false });
+    element.dataset.fitted = "1";
+  } else {
+    map.setView([48.0, 67.0], 4);
+  }
   if (config.tiles) {
     L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
   }
   fetch(config.outline)
     .then((response) => response.json())
     .then((outline) => {
-      const layer = L.geoJSON(outline, { style: { color: "#557", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1 } });
+      const layer = L.geoJSON(outline, { style: { color: "#557", weight: 1.5, fillColor: "#f7f5ee", fillOpacity: 1 } });
       layer.addTo(map).bringToBack();
       if (!element.dataset.fitted) map.fitBounds(layer.getBounds());
     });
+  // Region names are written only when the map is zoomed in enough for them not to overlap.
+  const NAMES_FROM_ZOOM = 6;
+  fetch(config.regions)
+    .then((response) => response.json())
+    .then((regions) => {
+      L.geoJSON(regions, {
+        interactive: false,
+        style: { color: "#778", weight: 1, dashArray: "4 3", fill: false },
+        onEachFeature: (feature, layer) => {
+          if (feature.properties.name) {
+            layer.bindTooltip(feature.properties.name, {
+              permanent: true, direction: "center", className: "region-name", interactive: false,
+            });
+          }
+        },
+      }).addTo(map);
+      showNames();
+    });
+  function showNames() {
+    element.classList.toggle("region-names", map.getZoom() >= NAMES_FROM_ZOOM);
+  }
+  map.on("zoomend", showNames);
+  // The box shown, for the browser tests ("west,south,east,north").
+  function recordView() {
+    element.dataset.view = map.getBounds().toBBoxString();
+  }
+  map.on("moveend", recordView);
+  recordView();
 
-  const colours = { mining: "#8d6e63", mining_processing: "#1e88e5", chemical_metallurgical: "#c62828", energy: "#616161" };
+  // Deposit kinds and monitoring media, each its colour (the legend names them all).
+  const colours = {
+    mining: "#8d6e63", mining_processing: "#1e88e5", chemical_metallurgical: "#c62828", energy: "#616161",
+    air: "#7e57c2", soil: "#8d6e63", groundwater: "#00897b", surface_water: "#1e88e5",
+  };
+  // A point's state by its ring's width and dash, so that it does not rest on colour alone.
+  const rings = {
+    exceeding: { color: "#b71c1c", weight: 4 },
+    within: { color: "#222", weight: 1 },
+    none: { color: "#222", weight: 1, dashArray: "2 3" },
+  };
+
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    const box = L.DomUtil.create("div", "map-legend");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", labels.legend);
+    const title = L.DomUtil.create("strong", "", box);
+    title.textContent = labels.legend;
+    const list = L.DomUtil.create("ul", "", box);
+    config.legend.forEach((entry) => {
+      const item = L.DomUtil.create("li", "", list);
+      item.dataset.kind = entry.kind;
+      const swatch = L.DomUtil.create("span", "swatch", item);
+      swatch.style.backgroundColor = colours[entry.kind] || "#555";
+      item.append(" " + entry.label);
+    });
+    config.states.forEach((entry) => {
+      const item = L.DomUtil.create("li", "", list);
+      item.dataset.state = entry.state;
+      L.DomUtil.create("span", "ring " + entry.state, item);
+      item.append(" " + entry.label);
+    });
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+
   const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
   map.addLayer(clusters);
 
   function escape(text) {
     const span = document.createElement("span");
-    span.textContent = text;
+    span.textContent = text == null ? "" : String(text);
     return span.innerHTML;
+  }
+
+  function number(value, digits) {
+    return value.toLocaleString(language, { maximumFractionDigits: digits });
+  }
+
+  // Tonnes as t, kt or Mt by size: a small dump is "850 t", not "0 Mt".
+  function tonnage(tonnes) {
+    const [value, unit] = tonnes >= 1e6 ? [tonnes / 1e6, labels.Mt] : tonnes >= 1e3 ? [tonnes / 1e3, labels.kt] : [tonnes, labels.t];
+    return `${number(value, value < 10 ? 2 : value < 100 ? 1 : 0)}\u00a0${escape(unit)}`;
+  }
+
+  function date(iso) {
+    return new Date(iso).toLocaleDateString(language, { timeZone: "UTC" });
+  }
+
+  function depositPopup(p) {
+    return `<strong><a href="${encodeURI(p.url)}">${escape(p.name)}</a></strong><br>` +
+      `${escape(p.operator)}<br>${escape(labels.tonnage)}: <span class="tonnage">${tonnage(p.t)}</span>`;
+  }
+
+  function resultLine(r) {
+    const value = `${r.below_detection ? "&lt;\u00a0" : ""}${number(r.value, 4)}\u00a0${escape(r.unit)}`;
+    const ratio = r.ratio == null ? "" : ` (${number(r.ratio, 2)}\u00a0×\u00a0${escape(labels.mpc)})`;
+    const mark = r.exceeds ? "<strong>⚠\u00a0" : "";
+    return `<li data-pollutant="${escape(r.pollutant)}">${mark}<a href="${encodeURI(r.chart)}">${escape(r.name)}</a>: ` +
+      `${value}${ratio}${r.exceeds ? "</strong>" : ""} · ${date(r.date)}` +
+      `${r.below_detection ? ` · ${escape(labels.below)}` : ""}</li>`;
+  }
+
+  function pointPopup(p) {
+    const name = p.url ? `<a href="${encodeURI(p.url)}">${escape(p.name)}</a>` : escape(p.name);
+    const results = p.results.length
+      ? `<br>${escape(labels.latest)}:<ul class="popup-results">${p.results.map(resultLine).join("")}</ul>`
+      : `<br><em>${escape(labels.none)}</em>`;
+    return `<strong>${name}</strong><br>${escape(p.operator)}${results}`;
   }
 
   function draw() {
@@ -33,14 +150,13 @@
     const points = JSON.parse(source.textContent);
     clusters.clearLayers();
     points.forEach((p) => {
-      const radius = Math.max(5, Math.min(16, 4 + Math.log10(1 + p.mt) * 6));
+      const isPoint = p.state !== undefined;
+      const radius = isPoint ? 7 : Math.max(5, Math.min(16, 4 + Math.log10(1 + p.t / 1e6) * 6));
       const marker = L.circleMarker([p.lat, p.lon], {
         radius: radius, color: "#222", weight: 1, fillColor: colours[p.kind] || "#555", fillOpacity: 0.85,
+        ...(isPoint ? rings[p.state] : {}),
       });
-      marker.bindPopup(
-        `<strong><a href="${encodeURI(p.url)}">${escape(p.name)}</a></strong><br>` +
-        `${escape(p.operator)}<br>${p.mt.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 2 })} Mt`
-      );
+      marker.bindPopup(isPoint ? pointPopup(p) : depositPopup(p));
       clusters.addLayer(marker);
     });
     if (element.classList.contains("small") && points.length === 1) {

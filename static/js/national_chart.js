@@ -1,6 +1,7 @@
 // National indicators over the years: published and reported, generated and recycled. A year whose reported
 // figures are provisional (too few of the returns expected for it accepted) is drawn dashed and lighter, with its
-// coverage written beside it, never as a plain fall of the line.
+// coverage written beside it, never as a plain fall of the line. Its texts come translated with the data, and its
+// numbers are written as the page's language writes them.
 (function () {
   "use strict";
   const canvas = document.getElementById("national-chart");
@@ -28,16 +29,17 @@
     data: {
       labels: data.years,
       datasets: [
-        series(data.published_generated, "generated (published)", "#7a5c2e"),
-        series(data.published_recycled, "recycled (published)", "#2e7d32"),
-        reported(data.reported_generated, "generated (reported)", "#1e63b5"),
-        reported(data.reported_recycled, "recycled (reported)", "#00897b"),
+        series(data.published_generated, data.labels.published_generated, "#7a5c2e"),
+        series(data.published_recycled, data.labels.published_recycled, "#2e7d32"),
+        reported(data.reported_generated, data.labels.reported_generated, "#1e63b5"),
+        reported(data.reported_recycled, data.labels.reported_recycled, "#00897b"),
       ],
     },
     options: {
+      locale: document.documentElement.lang,
       maintainAspectRatio: false,
       animation: false,
-      scales: { y: { beginAtZero: true } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: data.labels.unit } } },
       plugins: {
         tooltip: {
           callbacks: {

@@ -1,5 +1,6 @@
 // A region's hazardous waste held at year end: published and reported in returns. A provisional reported figure
 // (too few of the returns expected for that year accepted) is a lighter bar with a dashed outline and its coverage.
+// Its texts come translated with the data, and its numbers are written as the page's language writes them.
 (function () {
   "use strict";
   const canvas = document.getElementById("region-chart");
@@ -28,18 +29,19 @@
     data: {
       labels: data.years,
       datasets: [
-        { label: "published", data: data.published, backgroundColor: "#7a5c2e" },
+        { label: data.labels.published, data: data.published, backgroundColor: "#7a5c2e" },
         {
-          label: "reported",
+          label: data.labels.reported,
           data: data.reported,
           backgroundColor: (ctx) => (provisional(ctx.dataIndex) ? REPORTED + "40" : REPORTED),
         },
       ],
     },
     options: {
+      locale: document.documentElement.lang,
       maintainAspectRatio: false,
       animation: false,
-      scales: { y: { beginAtZero: true } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: data.labels.unit } } },
       plugins: {
         tooltip: {
           callbacks: {

@@ -1,4 +1,5 @@
-// Results of one point and pollutant over time, with the MPC line; exceedances in red.
+// Results of one point and pollutant over time, with the MPC line; exceedances in red. The legend's texts come
+// translated from the page (the canvas' aria-label and data-mpc-label), dates and numbers as its language writes them.
 (function () {
   "use strict";
   const canvas = document.getElementById("result-chart");
@@ -12,13 +13,14 @@
     data: {
       datasets: [
         { label: canvas.getAttribute("aria-label"), data: points, borderColor: "#90a4ae", pointBackgroundColor: colour, pointBorderColor: colour, pointRadius: 4 },
-        { label: "MPC", data: mpc, borderColor: "#c62828", borderDash: [6, 4], pointRadius: 0, stepped: true },
+        { label: canvas.dataset.mpcLabel, data: mpc, borderColor: "#c62828", borderDash: [6, 4], pointRadius: 0, stepped: true },
       ],
     },
     options: {
+      locale: document.documentElement.lang,
       maintainAspectRatio: false,
       animation: false,
-      scales: { x: { type: "linear", ticks: { callback: (value) => new Date(value).toISOString().slice(0, 10) } }, y: { beginAtZero: true } },
+      scales: { x: { type: "linear", ticks: { callback: (value) => new Date(value).toLocaleDateString(document.documentElement.lang) } }, y: { beginAtZero: true } },
     },
   });
 })();

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from monitoring import services as monitoring_services
@@ -28,7 +28,8 @@ from monitoring.models import Alert, MonitoringPoint, Submission
 from monitoring.reference import load_monitoring_reference
 from monitoring.tests.helpers import make_point, row
 from portal.models import User
-from portal.tests.factories import UserFactory
+from portal.tests.factories import UserFactory, api_token
+from portal.tokens import token_id
 from registry import services as registry_services
 from registry.models import Deposit, Enterprise, Region
 from registry.reference import read_rows
@@ -112,7 +113,7 @@ def _log_in(users: dict[str, User]) -> tuple[dict[str, str], dict[str, str]]:
         browser = Client()
         browser.force_login(user)
         sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
-        tokens[role] = Token.objects.create(user=user).key
+        tokens[role] = api_token(user)
     inactive = users["inactive"]
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
@@ -221,5 +222,6 @@ def build_world() -> World:
     keys.update({f"{name}_pk": enterprise.pk for name, enterprise in enterprises.items()})
     keys["deposit_type"] = ContentType.objects.get_for_model(Deposit).pk
     keys["staff_a_id"] = users["staff_a"].pk
+    keys["token_of_staff_a"] = token_id(AuthToken.objects.get(user=users["staff_a"]))
     keys["past_year"] = SEVEN_YEARS_AGO
     return World(users=users, keys=keys, sessions=sessions, tokens=tokens, objects=objects)

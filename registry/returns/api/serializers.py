@@ -3,11 +3,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api import fields
 from portal.api.fields import NaturalKeyField
 from portal.models import User
 from registry.models import Enterprise
 from registry.returns import services
-from registry.returns.checks import INPUT_FIELDS
+from registry.returns.checks import INPUT_FIELDS, ReturnWarning
 from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnStatus, ReturnVersion, WasteReturn
 from registry.returns.selectors import LineDifference
 
@@ -49,7 +50,7 @@ class RawLinesField(serializers.ListField):
 
 class ReturnCreateSerializer(serializers.Serializer):
     enterprise = NaturalKeyField(slug_field="bin", queryset=Enterprise.objects.all())
-    year = serializers.IntegerField(min_value=1900, max_value=2100)
+    year = fields.IntegerField(min_value=1900, max_value=2100)
     lines = RawLinesField()
 
 
@@ -59,7 +60,7 @@ class LinesSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     confirmations = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
+        child=fields.CharField(allow_blank=True),
         required=False,
         default=dict,
         help_text="An explanation for each warning, by the warning's key.",
@@ -67,7 +68,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ReasonsSerializer(serializers.Serializer):
-    reasons = serializers.CharField()
+    reasons = fields.CharField()
 
 
 class IssueSerializer(serializers.Serializer):
@@ -77,7 +78,14 @@ class IssueSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class WarningSerializer(IssueSerializer):
+    code = serializers.CharField(help_text="What the warning is: opening_differs, change or late.")
+    params = serializers.DictField(help_text="Its figures: amounts in tonnes as decimal strings, dates ISO 8601.")
+    message = serializers.CharField(help_text="The warning in the language of the request (Accept-Language).")
+
+
 class VersionSerializer(serializers.ModelSerializer):
+    warnings = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     submitted_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
@@ -88,6 +96,11 @@ class VersionSerializer(serializers.ModelSerializer):
             "number", "status", "created_by", "created_at", "submitted_by", "submitted_at",
             "decided_by", "decided_at", "reasons", "warnings", "confirmations",
         ]  # fmt: skip
+
+    @extend_schema_field(WarningSerializer(many=True))
+    def get_warnings(self, version: ReturnVersion) -> list[dict[str, Any]]:
+        """As frozen at submission, written out in the language of the request."""
+        return [ReturnWarning.from_stored(item).as_dict() for item in version.warnings]
 
 
 class VersionDetailSerializer(VersionSerializer):
@@ -121,10 +134,9 @@ class ReturnDetailSerializer(ReturnSerializer):
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "lines", "warnings", "versions"]
 
-    @extend_schema_field(IssueSerializer(many=True))
+    @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, waste_return: WasteReturn) -> list[dict[str, Any]]:
-        warnings = services.current_warnings(waste_return.current_version)
-        return IssueSerializer(warnings, many=True).data  # type: ignore[return-value]  # stub: many=True gives a list
+        return [warning.as_dict() for warning in services.current_warnings(waste_return.current_version)]
 
     @extend_schema_field(VersionSerializer(many=True))
     def get_versions(self, waste_return: WasteReturn) -> list[dict[str, Any]]:

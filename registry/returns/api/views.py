@@ -118,7 +118,7 @@ class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
 def _version_number(request: Request, name: str) -> int:
     value = request.query_params.get(name, "")
-    if not value.isdecimal() or len(value) > 5:
+    if not (value.isascii() and value.isdecimal()) or len(value) > 5:  # isdecimal() alone takes any script's digits
         raise ValidationError({name: "Give a version number."})
     return int(value)
 

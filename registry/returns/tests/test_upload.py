@@ -2,10 +2,13 @@
 and the page lists every wrong row as “Row N, field: message” (the header is row 1)."""
 
 import html
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from portal.tests import hostile_files
+from registry.returns.checks import INPUT_FIELDS
 from registry.returns.tests.helpers import FLUE_DUST, SLAG, TAILINGS, TAILINGS_HAZARDOUS, csv_upload, fresh, line
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +131,43 @@ def test_semicolon_separated_files_are_read(web, staff_a, draft_return):
     response = upload(web(staff_a), draft_return, SimpleUploadedFile("lines.csv", content.encode()))
     assert response.status_code == 302
     assert str(fresh(draft_return).current.lines.get().closing) == "10.500"
+
+
+# Hostile files (issue 11): refused with a 400 naming the reason, never a 500; a decompression bomb at once.
+
+GOOD_ROW = [SLAG, "", "", "100", "50", "0", "20", "0", "0", "130"]
+
+
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (hostile_files.xxe, "declares a DOCTYPE or entities (in xl/worksheets/sheet1.xml)"),
+        (hostile_files.billion_laughs, "declares a DOCTYPE or entities (in xl/worksheets/sheet1.xml)"),
+        (hostile_files.truncated, "cannot be read; it may be damaged (xl/worksheets/sheet1.xml, line 1"),
+    ],
+    ids=["xxe", "billion-laughs", "unclosed-sheet-xml"],
+)
+def test_a_poisoned_workbook_is_refused_with_its_reason(web, staff_a, draft_return, build, words):
+    before = lines_of(draft_return)
+    content = build(list(INPUT_FIELDS), GOOD_ROW)
+
+    response = upload(web(staff_a), draft_return, SimpleUploadedFile("lines.xlsx", content))
+
+    assert response.status_code == 400
+    assert words in page(response)
+    assert "root:" not in page(response)  # /etc/passwd was never read
+    assert lines_of(draft_return) == before
+
+
+def test_a_decompression_bomb_is_refused_at_once_naming_the_limit(web, staff_a, draft_return):
+    # 1.8 MB that unpack to 400 MB of XML, a million rows: it took a web worker 30 s and then a 500.
+    bomb = hostile_files.bomb(list(INPUT_FIELDS), GOOD_ROW, rows=1_000_000)
+    before = lines_of(draft_return)
+
+    started = time.monotonic()
+    response = upload(web(staff_a), draft_return, SimpleUploadedFile("lines.xlsx", bomb))
+
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    assert "The file has more than 10000 rows below the header, the limit for this upload." in page(response)
+    assert lines_of(draft_return) == before
