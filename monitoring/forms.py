@@ -1,9 +1,15 @@
+import zoneinfo
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import AlertStatus, Averaging
+from monitoring.models import AlertStatus, Averaging, MonitoringPoint, Pollutant, Unit
 from portal import values
 from portal.models import User
 from portal.permissions import Action, AnyUser
@@ -17,24 +23,99 @@ class EnterpriseChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         enterprise = self.fields["enterprise"]
         assert isinstance(enterprise, forms.ModelChoiceField)  # declared above
-        enterprise.queryset = Enterprise.objects.restrict(user, Action.SUBMIT)
+        self.allowed = enterprise.queryset = Enterprise.objects.restrict(user, Action.SUBMIT)
+        only = list(self.allowed[:2])
+        if len(only) == 1:  # nothing to choose: preselected
+            self.initial.setdefault("enterprise", only[0].pk)
+
+    def chosen(self) -> QuerySet[Enterprise]:
+        """The enterprise whose points a filer picks from: the one posted or preselected if it is allowed, else all
+        the user may file for (the lists then group points by enterprise)."""
+        allowed = self.allowed
+        picked = self.data.get("enterprise") or self.initial.get("enterprise")
+        if picked and str(picked).isdigit() and allowed.filter(pk=picked).exists():
+            return allowed.filter(pk=picked)
+        return allowed
 
 
 class UploadForm(EnterpriseChoiceForm):
     file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8) or XLSX with the columns of the template."))
 
 
-class ResultRowForm(forms.Form):
-    """One result typed by hand; checked by monitoring.ingest like any other row."""
+def sampling_zone() -> zoneinfo.ZoneInfo:
+    """The zone of a sampling time written without an offset. Points carry no zone of their own, and all of
+    Kazakhstan keeps one time (UTC+5 since March 2024), so it is the portal's."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
-    point = forms.CharField(label=_("Point"), required=False)
-    pollutant = forms.CharField(label=_("Pollutant"), required=False)
-    sampled_at = forms.CharField(label=_("Sampled at"), required=False, help_text="2024-05-01T10:00+05:00")
+
+def zone_label() -> str:
+    offset = timezone.now().astimezone(sampling_zone()).strftime("%z")
+    return f"{settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})"
+
+
+Choices = Sequence[tuple[Any, Any]]
+
+
+def row_choices(enterprises: QuerySet[Enterprise]) -> dict[str, Choices]:
+    """What a filer picks from instead of typing: the points of the enterprise(s), the pollutants, and the units of
+    those points' media. The values are the codes ingest reads, so a row is checked exactly as from the API."""
+    points = list(MonitoringPoint.objects.filter(enterprise__in=enterprises).select_related("enterprise"))
+    point_choices: list[tuple[Any, Any]] = [("", "—")]
+    if len({point.enterprise_id for point in points}) > 1:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for point in sorted(points, key=lambda p: (str(p.enterprise), p.code)):
+            groups.setdefault(str(point.enterprise), []).append((point.code, _label(point)))
+        point_choices += list(groups.items())
+    else:
+        point_choices += [(point.code, _label(point)) for point in sorted(points, key=lambda p: p.code)]
+    media = {point.medium for point in points}
+    units = sorted(set(Unit.objects.filter(medium__in=media).values_list("code", flat=True)))
+    return {
+        "point": point_choices,
+        "pollutant": [("", "—")]
+        + [(item.code, f"{item.code} — {item.name}") for item in Pollutant.objects.order_by("code")],
+        "unit": [("", "—")] + [(code, code) for code in units],
+    }
+
+
+def _label(point: MonitoringPoint) -> str:
+    return f"{point.code} ({point.get_medium_display()})"
+
+
+class ResultRowForm(forms.Form):
+    """One result entered by hand; checked by monitoring.ingest like any other row. Point, pollutant and unit are
+    picked from lists, yet stay text fields: a stale or tampered value gets ingest's row error, as from a file."""
+
+    point = forms.CharField(label=_("Point"), required=False, widget=forms.Select)
+    pollutant = forms.CharField(label=_("Pollutant"), required=False, widget=forms.Select)
+    sampled_at = forms.CharField(label=_("Sampled at"), required=False)
     value = forms.CharField(label=_("Value"), required=False)
-    unit = forms.CharField(label=_("Unit"), required=False)
+    unit = forms.CharField(label=_("Unit"), required=False, widget=forms.Select)
     averaging = forms.ChoiceField(label=_("Averaging"), choices=[("", "—"), *Averaging.choices], required=False)
     method = forms.CharField(label=_("Method"), required=False)
     laboratory = forms.CharField(label=_("Laboratory"), required=False)
+
+    def __init__(self, *args: Any, choices: dict[str, Choices] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, options in (choices or {}).items():
+            widget = self.fields[name].widget
+            assert isinstance(widget, forms.Select)  # declared above
+            widget.choices = options
+        self.fields["sampled_at"].help_text = _("e.g. 2026-11-25 10:00; without an offset, the time of %(zone)s") % {
+            "zone": zone_label()
+        }
+
+    def clean_sampled_at(self) -> str:
+        """A time without an offset is taken in the sampling zone; anything else goes to ingest as written, which
+        names what is wrong with it."""
+        text = self.cleaned_data["sampled_at"].strip()
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            return text
+        if moment is None or moment.tzinfo is not None:
+            return text
+        return moment.replace(tzinfo=sampling_zone()).isoformat()
 
 
 ResultRowFormSet = forms.formset_factory(ResultRowForm, extra=5, max_num=20)

@@ -1,33 +1,53 @@
 """Reads of monitoring that need more than `restrict`: submission counts, the status matrix, a result series."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from monitoring.models import OPEN_ALERT, Alert, Medium, MonitoringPoint, Pollutant, Result, Severity, Submission
 from monitoring.services import progress_key
+from portal import outbox
 from portal.permissions import Action, AnyUser
 from registry.selectors import map_settings
 from registry.templatetags.units import unit
 
+# The aliases avoid clashing with Result's own field names (`evaluated`).
+_COUNTS = {
+    "n_results": Count("pk"),
+    "n_evaluated": Count("pk", filter=Q(evaluated=True)),
+    "n_without_norm": Count("pk", filter=Q(evaluated=True, norm__isnull=True)),
+    "n_exceeding": Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
+    "n_high": Count("pk", filter=Q(severity=Severity.HIGH)),
+    "n_extreme": Count("pk", filter=Q(severity=Severity.EXTREME)),
+}
 
-def submission_counts(submission: Submission) -> dict[str, int]:
-    aggregates = Result.objects.filter(submission=submission).aggregate(
-        n_results=Count("pk"),
-        n_evaluated=Count("pk", filter=Q(evaluated=True)),
-        n_without_norm=Count("pk", filter=Q(evaluated=True, norm__isnull=True)),
-        n_exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
-        n_high=Count("pk", filter=Q(severity=Severity.HIGH)),
-        n_extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
-    )
-    # The aliases avoid clashing with Result's own field names (`evaluated`).
-    counts = {name.removeprefix("n_"): value for name, value in aggregates.items()}
+
+def _counts(aggregates: Mapping[str, Any], submission: Submission) -> dict[str, int]:
+    counts = {name.removeprefix("n_"): aggregates.get(name, 0) for name in _COUNTS}
     counts["rows_read"] = cache.get(progress_key(submission.pk)) or submission.rows_done
     return counts
+
+
+def submission_counts(submission: Submission) -> dict[str, int]:
+    return _counts(Result.objects.filter(submission=submission).aggregate(**_COUNTS), submission)
+
+
+def submissions_counts(submissions: list[Submission]) -> dict[int, dict[str, int]]:
+    """submission_counts of a page of submissions, in one query."""
+    rows = Result.objects.filter(submission__in=submissions).values("submission_id").annotate(**_COUNTS)
+    by_submission = {row["submission_id"]: row for row in rows}
+    return {submission.pk: _counts(by_submission.get(submission.pk, {}), submission) for submission in submissions}
+
+
+def submissions(*, user: AnyUser) -> QuerySet[Submission]:
+    """The submissions the user may see, newest first (the staff's list page and the API)."""
+    return Submission.objects.restrict(user, Action.VIEW).select_related("enterprise").order_by("-received_at", "-pk")
 
 
 def exceedances(*, user: AnyUser) -> QuerySet[Result]:
@@ -39,10 +59,33 @@ def exceedances(*, user: AnyUser) -> QuerySet[Result]:
     )
 
 
+def results(*, user: AnyUser) -> QuerySet[Result]:
+    """Every evaluated result the user may see, exceeding or not, newest first."""
+    return (
+        Result.objects.restrict(user, Action.VIEW)
+        .filter(evaluated=True)
+        .select_related("point", "pollutant", "norm")
+        .order_by("-sampled_at", "-pk")
+    )
+
+
 def alerts(*, user: AnyUser) -> QuerySet[Alert]:
     return Alert.objects.restrict(user, Action.VIEW).select_related(
         "point__enterprise__region", "pollutant", "assigned_to"
     )
+
+
+def alert_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """`alerts` as lists show them: with `max_ratio`, the highest multiple of the MPC among their results."""
+    highest = Result.objects.filter(alert=OuterRef("pk")).order_by().values("alert").annotate(top=Max("ratio"))
+    return alerts.annotate(max_ratio=Subquery(highest.values("top")))
+
+
+def unread_alerts(*, user: AnyUser, limit: int = 20) -> list[Alert]:
+    """The alerts `user` was told of on the site and has not opened yet (the alert list's "New for you")."""
+    key = Concat(Value("alert:"), Cast(OuterRef("pk"), CharField()), Value(f":{user.pk}"))
+    unread = outbox.unread(user).filter(code="monitoring.alert", dedupe_key=key)
+    return list(alert_rows(alerts(user=user).filter(Exists(unread))).order_by("-severity", "-last_sampled_at")[:limit])
 
 
 @dataclass(frozen=True)

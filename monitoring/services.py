@@ -390,6 +390,10 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 }
 
 
+def _needs_closing_comment(alert: Alert) -> bool:
+    return alert.persistent or alert.severity >= Severity.HIGH
+
+
 def _check_may_work(actor: AnyUser, alert: Alert) -> User:
     return require(actor, Action.WORK_ALERTS, alert, _("Only an inspector of the region works this alert."))
 
@@ -414,6 +418,13 @@ def alert_update(
                 "old": alert.get_status_display(), "new": AlertStatus(status).label}})  # fmt: skip
         if status == AlertStatus.DISMISSED and not comment.strip():
             raise ValidationError({"comment": _("Give the reason for dismissing the alert.")})
+        if status == AlertStatus.RESOLVED and not comment.strip() and _needs_closing_comment(alert):
+            # A serious or lasting pollution is closed on the record: what was done about it.
+            message = _(
+                "Say what was done: an alert of severity %(severity)s or a persistent one is resolved with a comment."
+            )
+            params = {"severity": alert.get_severity_display()}
+            raise ValidationError({"comment": ValidationError(message, code="comment_required", params=params)})
         closing = status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED)
         if closing and seen_results is not None and (arrived := alert.results.count() - seen_results) > 0:
             raise ValidationError({"status": ngettext(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("template.csv", views.template_csv, name="template"),
     path("submit/", views.manual, name="manual"),
+    path("submissions/", views.submission_list, name="submission-list"),
     path("submissions/<int:pk>/", views.submission, name="submission"),
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),

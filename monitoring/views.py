@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 
 from monitoring import selectors, services
 from monitoring.filters import AlertFilterSet
-from monitoring.forms import AlertUpdateForm, EnterpriseChoiceForm, ResultRowFormSet, UploadForm
+from monitoring.forms import (
+    AlertUpdateForm,
+    EnterpriseChoiceForm,
+    ResultRowFormSet,
+    UploadForm,
+    row_choices,
+    zone_label,
+)
 from monitoring.ingest import COLUMNS
-from monitoring.models import MonitoringPoint, Pollutant, Submission
+from monitoring.models import BASE_UNIT, Medium, MonitoringPoint, Pollutant, Submission
 from portal import outbox
 from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page
@@ -53,7 +60,7 @@ def manual(request: HttpRequest) -> HttpResponse:
     """A few results typed by hand: the same checks and evaluation as the API."""
     require(request.user, Action.SUBMIT)
     choice = EnterpriseChoiceForm(request.POST or None, user=request.user)
-    formset = ResultRowFormSet(request.POST or None)
+    formset = ResultRowFormSet(request.POST or None, form_kwargs={"choices": row_choices(choice.chosen())})
     errors: list[str] = []
     if request.method == "POST" and choice.is_valid() and formset.is_valid():
         # Blank lines keep their place, so that an error names the line the user sees.
@@ -66,8 +73,21 @@ def manual(request: HttpRequest) -> HttpResponse:
             errors = [str(error) for error in exc.errors]
         else:
             return redirect("monitoring:submission", pk=submission.pk)
-    context = {"choice": choice, "formset": formset, "errors": errors}
+    context = {"choice": choice, "formset": formset, "errors": errors, "zone": zone_label()}
     return render(request, "monitoring/manual.html", context, status=400 if errors else 200)
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.submissions(user=request.user), 50).get_page(request.GET.get("page"))
+    counts = selectors.submissions_counts(list(page))
+    # (submission, its counts) pairs: the template cannot look a dict up by a variable key.
+    rows = [(item, counts[item.pk]) for item in page]
+    return render(
+        request,
+        "monitoring/submission_list.html",
+        {"page": page, "rows": rows, "may_submit": can(request.user, Action.SUBMIT)},
+    )
 
 
 @login_required
@@ -82,12 +102,14 @@ def submission(request: HtmxRequest, pk: int) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     filterset = AlertFilterSet(request.GET, queryset=selectors.alerts(user=request.user))
     alerts = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    others = outbox.unread(request.user).exclude(code="monitoring.alert")[:20]
     context = {
         "filter": filterset,
-        "page": Paginator(alerts, 50).get_page(request.GET.get("page")),
+        "page": Paginator(selectors.alert_rows(alerts), 50).get_page(request.GET.get("page")),
         "query": request.GET.copy(),
-        # Messages on the site, written in the reader's language.
-        "unread": [(message.link, outbox.render(message).subject) for message in outbox.unread(request.user)[:20]],
+        "new_alerts": selectors.unread_alerts(user=request.user),
+        # Other messages on the site, written in the reader's language.
+        "unread": [(message.link, outbox.render(message).subject) for message in others],
     }
     return render(request, "monitoring/alert_list.html", context)
 
@@ -151,7 +173,12 @@ def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
         MonitoringPoint.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=pk
     )
     substance = get_object_or_404(Pollutant, code=pollutant)
-    context = {"point": point, "pollutant": substance, "series": selectors.series(point, substance, user=request.user)}
+    context = {
+        "point": point,
+        "pollutant": substance,
+        "series": selectors.series(point, substance, user=request.user),
+        "base_unit": BASE_UNIT[Medium(point.medium)],
+    }
     return render(request, "monitoring/chart.html", context)
 
 

@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from portal import views as portal_views
 from portal.api.auth import ObtainTokenView, TokenViewSet
 from portal.throttling import login_throttled
-from registry import views as registry_views
+from reports import views as reports_views
 
 auth_router = SimpleRouter()
 auth_router.register("auth/tokens", TokenViewSet, basename="api-tokens")
@@ -29,7 +29,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", registry_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("accounts/login/", login_throttled(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,6 +37,9 @@ DEMO_PASSWORDS = {
     "inspector": "qaldyq-inspector-demo",
     "staff": "qaldyq-staff-demo",
 }
+# The reserved .invalid domain (RFC 2606) marks them as demo and can never reach a real mailbox, yet it gives the
+# promised e-mails (decisions, alerts) an address, so they show on the console backend.
+DEMO_EMAIL_DOMAIN = "demo.qaldyq.invalid"
 INSPECTOR_REGIONS = ("KZ-35", "KZ-62")
 
 # Approximate coordinates of each region's administrative centre; synthetic deposits lie around them.
@@ -94,10 +97,15 @@ def demo_bin(serial: int) -> str:
 
 
 def _user(username: str, role: str, **extra: Any) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={"role": role, **extra})
+    email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+    user, created = User.objects.get_or_create(username=username, defaults={"role": role, "email": email, **extra})
     if created:
         user.set_password(DEMO_PASSWORDS[username])
         user.save(update_fields=["password"])
+    elif not user.email:
+        # Databases loaded before the demo accounts had addresses get them on the next load.
+        user.email = email
+        user.save(update_fields=["email"])
     return user
 
 

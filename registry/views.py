@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,12 +35,6 @@ REGION = optional(matching(r"KZ-\d{2}"))
 PAGE = integer(1, 10_000)
 
 Saved = TypeVar("Saved", bound=Model)
-
-
-@cached_page()
-def home(request: HttpRequest) -> HttpResponse:
-    totals = selectors.deposit_list(user=request.user).aggregate(count=Count("id"), tonnage=Sum("tonnage_t"))
-    return render(request, "home.html", {"totals": totals})
 
 
 def _page(request: HttpRequest, items: QuerySet) -> Page:

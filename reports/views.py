@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,6 +20,7 @@ from registry.selectors import deposit_list, deposit_map_points, map_settings, r
 from reports import selectors, services
 from reports.cache import cached
 from reports.forms import ReportForm
+from reports.home import home as home_page
 from reports.models import PublishedValue, RegionalReport
 from reports.selectors import Coverage
 
@@ -102,6 +104,12 @@ def regional_table(request: HttpRequest) -> HttpResponse:
         return respond("qaldyq-hazardous-waste-by-region", header, rows)
     context = {"table": table, "order": order, "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT}
     return render(request, "reports/regional_table.html", context)
+
+
+@cached_page()
+def home(request: HttpRequest) -> HttpResponse:
+    """Each reader's home: the public figures, and what awaits a filer or an inspector (reports.home)."""
+    return render(request, "home.html", {"home": home_page(user=request.user, today=timezone.localdate())})
 
 
 @cached_page(parameters={"format": DOWNLOAD})

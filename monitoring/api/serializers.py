@@ -5,7 +5,16 @@ from rest_framework import serializers
 
 from monitoring import selectors
 from monitoring.ingest import COLUMNS
-from monitoring.models import SEVERITY_NAMES, Alert, AlertEvent, AlertStatus, MonitoringPoint, Result, Submission
+from monitoring.models import (
+    SEVERITY_NAMES,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    MonitoringPoint,
+    Result,
+    Severity,
+    Submission,
+)
 from portal import coded
 from portal.api import fields
 from portal.api.fields import NaturalKeyField
@@ -104,6 +113,22 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return {"code": submission.error_code, "params": submission.error_params, "message": submission.error_message}
 
 
+class SubmissionListSerializer(SubmissionSerializer):
+    """A submission in a list: its counts come with the page (context["counts"]), its row errors are left out."""
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [name for name in SubmissionSerializer.Meta.fields if name != "errors"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        del fields["errors"]
+        return fields
+
+    @extend_schema_field(CountsSerializer())
+    def get_counts(self, submission: Submission) -> dict[str, Any]:
+        return CountsSerializer(self.context["counts"][submission.pk]).data
+
+
 class ExceedanceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     submission = serializers.IntegerField(source="submission_id")
@@ -118,6 +143,32 @@ class ExceedanceSerializer(serializers.Serializer):
     ratio = serializers.FloatField()
     severity = serializers.SerializerMethodField()
     alert = serializers.IntegerField(source="alert_id", allow_null=True)
+
+    def get_severity(self, result: Result) -> str:
+        return SEVERITY_NAMES[result.severity]
+
+
+class ResultSerializer(serializers.Serializer):
+    """An evaluated result with its MPC and ratio (null when no norm applies); decimals as strings."""
+
+    id = serializers.IntegerField()
+    submission = serializers.IntegerField(source="submission_id")
+    point = serializers.CharField(source="point.code")
+    pollutant = serializers.CharField(source="pollutant.code")
+    sampled_at = serializers.DateTimeField()
+    averaging = serializers.CharField()
+    value = serializers.DecimalField(max_digits=20, decimal_places=10)
+    below_detection = serializers.BooleanField(help_text="The value is a detection limit the result was below.")
+    unit = serializers.CharField()
+    mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10, allow_null=True)
+    mpc_unit = serializers.CharField(source="norm.unit", allow_null=True)
+    ratio = serializers.FloatField(allow_null=True, help_text="The value over the MPC, both in the base unit.")
+    exceeds = serializers.SerializerMethodField()
+    severity = serializers.SerializerMethodField()
+    alert = serializers.IntegerField(source="alert_id", allow_null=True)
+
+    def get_exceeds(self, result: Result) -> bool:
+        return result.severity > Severity.NONE
 
     def get_severity(self, result: Result) -> str:
         return SEVERITY_NAMES[result.severity]

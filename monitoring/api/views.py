@@ -11,7 +11,7 @@ from rest_framework.serializers import BaseSerializer
 
 from monitoring import selectors, services
 from monitoring.api import serializers as s
-from monitoring.filters import AlertFilterSet, ExceedanceFilterSet, PointFilterSet
+from monitoring.filters import AlertFilterSet, PointFilterSet, ResultFilterSet, SubmissionFilterSet
 from monitoring.models import Alert, MonitoringPoint, Result, Submission
 from portal.api.views import BaseViewSet
 from portal.models import User
@@ -26,6 +26,19 @@ class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
     queryset = Submission.objects.select_related("enterprise")
     permission_actions = {"create": Action.SUBMIT}
     serializer_class = s.SubmissionSerializer
+    filterset_class = SubmissionFilterSet
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        return selectors.submissions(user=self.request.user) if self.action == "list" else super().get_queryset()
+
+    @extend_schema(responses=s.SubmissionListSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """The submissions you may see (your enterprise's; an inspector's regions'), newest first, without the
+        rows of a file that failed (see a submission for those)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # every list is paginated (DEFAULT_PAGINATION_CLASS)
+        context = {"counts": selectors.submissions_counts(page)}
+        return self.get_paginated_response(s.SubmissionListSerializer(page, many=True, context=context).data)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, services.RowsInvalid):
@@ -57,10 +70,23 @@ class ExceedanceViewSet(BaseViewSet, mixins.ListModelMixin):
 
     queryset = Result.objects.all()
     serializer_class = s.ExceedanceSerializer
-    filterset_class = ExceedanceFilterSet
+    filterset_class = ResultFilterSet
 
     def get_queryset(self) -> QuerySet[Result]:
         return selectors.exceedances(user=self.request.user)
+
+
+class ResultViewSet(BaseViewSet, mixins.ListModelMixin):
+    """Every evaluated result, exceeding or not, with its MPC and the ratio to it (null without a norm)."""
+
+    permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
+
+    queryset = Result.objects.all()
+    serializer_class = s.ResultSerializer
+    filterset_class = ResultFilterSet
+
+    def get_queryset(self) -> QuerySet[Result]:
+        return selectors.results(user=self.request.user)
 
 
 class AlertViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

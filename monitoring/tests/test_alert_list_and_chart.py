@@ -30,6 +30,20 @@ def test_the_inspectors_alert_list_page(exceeded, inspector, web):
     assert "New for you" in page
 
 
+def test_the_alert_list_shows_the_multiple_of_the_mpc_in_bounded_queries(
+    exceeded, inspector, web, staff_a, enterprise_a, submit, django_assert_max_num_queries
+):
+    client = web(inspector)
+    client.get("/monitoring/alerts/")  # the session and caches are warm
+    with django_assert_max_num_queries(12) as few:
+        page = client.get("/monitoring/alerts/").content.decode()
+    submit(staff_a, enterprise_a, [row("AIR-1", "Zn", "5"), row("GW-1", "Cu", "0.5", "mg/l")])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/monitoring/alerts/")
+    assert "15.0\u00d7" in page  # Cu at AIR-1: 0.03 against an MPC of 0.002
+    assert "4.0\u00d7" in page  # Pb at GW-1
+
+
 def test_alerts_api_filtered_by_region_and_status(exceeded, inspector, region, other_region, client_for):
     client = client_for(inspector)
 
@@ -50,6 +64,16 @@ def test_alerts_api_filtered_by_region_and_status(exceeded, inspector, region, o
     assert client.get(ALERTS, {"pollutant": "Pb", "status": "acknowledged"}).json()["count"] == 1
 
 
+def test_alerts_api_filtered_by_point(exceeded, inspector, client_for):
+    client = client_for(inspector)
+
+    response = client.get(ALERTS, {"point": "GW-1"})
+
+    assert response.status_code == 200
+    assert [(item["point"], item["pollutant"]) for item in response.json()["results"]] == [("GW-1", "Pb")]
+    assert client.get(ALERTS, {"point": "SOIL-1"}).json()["count"] == 0
+
+
 def test_the_chart_page_carries_the_series_with_the_mpc(air, staff_a, enterprise_a, submit, inspector, web):
     submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.001"), row("AIR-1", "Cu", "0.03")])
 
@@ -60,6 +84,9 @@ def test_the_chart_page_carries_the_series_with_the_mpc(air, staff_a, enterprise
     assert [point["v"] for point in series] == pytest.approx([0.001, 0.03])
     assert [point["mpc"] for point in series] == pytest.approx([0.002, 0.002])
     assert [point["severity"] for point in series] == [0, 2]
+    page = response.content.decode()
+    assert 'data-axis-label="Concentration, mg/m³"' in page
+    assert 'data-exceeding-label="Exceeds the MPC"' in page
 
 
 def test_a_chart_of_an_unknown_pollutant_or_an_unpublished_point_of_another_region(

@@ -51,6 +51,7 @@ def test_the_full_workflow(alert, inspector, update, client_for):
 
 
 def test_a_new_alert_may_be_resolved_at_once(alert, inspector, update):
+    Alert.objects.filter(pk=alert.pk).update(severity=1, persistent=False)  # a plain exceedance needs no comment
     assert update(inspector, alert, status="resolved").status_code == 200
 
 
@@ -76,6 +77,34 @@ def test_dismissing_needs_a_reason(alert, inspector, update):
     assert response.status_code == 200
     assert response.json()["status"] == "dismissed"
     assert response.json()["closed_at"] is not None
+
+
+@pytest.mark.parametrize("serious", [{"severity": 2}, {"severity": 3}, {"persistent": True}])
+def test_resolving_a_serious_or_persistent_alert_needs_a_comment(alert, inspector, update, serious):
+    Alert.objects.filter(pk=alert.pk).update(**serious)
+
+    response = update(inspector, alert, status="resolved", comment=" ")
+
+    assert response.status_code == 400
+    assert "comment" in str(response.json())
+    alert.refresh_from_db()
+    assert alert.status == "new"
+    assert not AlertEvent.objects.exists()
+    assert update(inspector, alert, status="resolved", comment="Filter replaced.").status_code == 200
+
+
+def test_the_alert_form_asks_for_the_comment(alert, inspector, web):
+    Alert.objects.filter(pk=alert.pk).update(severity=3, persistent=True)
+    url = f"/monitoring/alerts/{alert.pk}/"
+
+    response = web(inspector).post(url, {"status": "resolved", "comment": "", "seen_results": alert.results.count()})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["comment"] == [
+        "Say what was done: an alert of severity extreme or a persistent one is resolved with a comment."
+    ]
+    alert.refresh_from_db()
+    assert alert.status == "new"
 
 
 @pytest.mark.parametrize("closed", ["resolved", "dismissed"])

@@ -52,8 +52,13 @@ class EnterpriseViewSet(
 
 
 def _history_response(view: viewsets.GenericViewSet, records: QuerySet) -> Response:
-    page = view.paginate_queryset(records)
-    return view.get_paginated_response(ChangeRecordSerializer(page, many=True).data)
+    return _page_response(view, records, ChangeRecordSerializer)
+
+
+def _page_response(view: viewsets.GenericViewSet, rows: QuerySet, serializer: type[BaseSerializer]) -> Response:
+    """A list of a detail route, paginated like every list (the schema describes it so)."""
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(serializer(page, many=True).data)
 
 
 class DepositViewSet(
@@ -111,7 +116,7 @@ class DepositViewSet(
     def surveys(self, request: Request, pk: str) -> Response:
         deposit = self.get_object()
         if request.method == "GET":
-            return Response(s.SurveySerializer(deposit.surveys.all(), many=True).data)
+            return _page_response(self, deposit.surveys.all(), s.SurveySerializer)
         serializer = s.SurveySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         survey = services.survey_add(actor=request.user, deposit=deposit, fields=serializer.validated_data)
@@ -124,7 +129,7 @@ class DepositViewSet(
     def composition(self, request: Request, pk: str) -> Response:
         deposit = self.get_object()
         if request.method == "GET":
-            return Response(s.ComponentSerializer(deposit.components.all(), many=True).data)
+            return _page_response(self, deposit.components.all(), s.ComponentSerializer)
         serializer = s.ComponentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         component = services.component_add(actor=request.user, deposit=deposit, fields=serializer.validated_data)

@@ -169,20 +169,36 @@ def typed_expected_closing(raw: Mapping[str, Any]) -> Decimal | None:
     return expected_closing(amounts) if len(amounts) == len(values) else None
 
 
-def _deposit_id(raw: Any, allowed: set[int]) -> tuple[int | None, str]:
+def _deposit_id(raw: Any, allowed: set[int], names: Mapping[str, set[int]]) -> tuple[int | None, str]:
+    """A storage place by its name in any language (as the template and the page show it), or by its number (the
+    API's); a name several of the enterprise's deposits share is refused rather than guessed."""
     if raw is None or str(raw).strip() == "":
         return None, ""
+    text = str(raw).strip()
+    matches = names.get(text.casefold())
+    if matches:
+        if len(matches) > 1:
+            return None, _("several of this enterprise's deposits are named “%(value)s”.") % {
+                "value": values.shown(text)
+            }
+        return next(iter(matches)), ""
     try:
         deposit_id = values.integer(raw)
     except ValidationError:
-        return None, _("“%(value)s” is not a deposit number.") % {"value": values.shown(raw)}
+        return None, _("“%(value)s” is not the name of one of this enterprise's deposits.") % {
+            "value": values.shown(raw)
+        }
     if deposit_id not in allowed:
         return None, _("deposit %(id)s is not one of this enterprise's deposits.") % {"id": deposit_id}
     return deposit_id, ""
 
 
 def _line_issues(
-    position: int, raw: Mapping[str, Any], codes: Mapping[str, WasteCode], deposits: set[int]
+    position: int,
+    raw: Mapping[str, Any],
+    codes: Mapping[str, WasteCode],
+    deposits: set[int],
+    deposit_names: Mapping[str, set[int]],
 ) -> tuple[ParsedLine | None, list[Issue]]:
     issues: list[Issue] = []
     raw_code = str(raw.get("waste_code") or "").strip()
@@ -196,7 +212,7 @@ def _line_issues(
     elif code is None:
         message = _("%(code)s is not in the waste classifier.") % {"code": normalised}
         issues.append(Issue(position, "waste_code", message))
-    deposit_id, problem = _deposit_id(raw.get("storage_deposit"), deposits)
+    deposit_id, problem = _deposit_id(raw.get("storage_deposit"), deposits, deposit_names)
     if problem:
         issues.append(Issue(position, "storage_deposit", problem))
     level = str(raw.get("hazard_level") or "").strip().lower()
@@ -230,15 +246,20 @@ def _line_issues(
 
 
 def parse_lines(
-    raw_lines: Iterable[Mapping[str, Any]], *, deposit_ids: set[int], first_position: int = 1
+    raw_lines: Iterable[Mapping[str, Any]],
+    *,
+    deposit_ids: set[int],
+    deposit_names: Mapping[str, set[int]] | None = None,
+    first_position: int = 1,
 ) -> tuple[list[ParsedLine], list[Issue]]:
-    """Every line checked; lines are numbered from `first_position` (a file's first data row is 2)."""
+    """Every line checked; lines are numbered from `first_position` (a file's first data row is 2).
+    `deposit_names`: the enterprise's deposits by casefolded name, to take a storage place by its name."""
     codes = {code.code: code for code in WasteCode.objects.all()}
     parsed: list[ParsedLine] = []
     issues: list[Issue] = []
     first_line_of: dict[tuple[int, int | None], int] = {}
     for position, raw in enumerate(raw_lines, start=first_position):
-        line, line_issues = _line_issues(position, raw, codes, deposit_ids)
+        line, line_issues = _line_issues(position, raw, codes, deposit_ids, deposit_names or {})
         issues.extend(line_issues)
         if line is None:
             continue

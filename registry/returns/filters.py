@@ -10,14 +10,16 @@ from drf_spectacular.utils import extend_schema_field
 
 from portal.permissions import Action
 from registry.models import Enterprise, Region
-from registry.returns.models import ReturnStatus, WasteReturn
+from registry.returns.models import ReturnStatus, WasteCode, WasteReturn
 from registry.returns.selectors import FilingDue, latest_overdue
 
 
 class ReturnFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(field_name="enterprise__bin", label=_("Enterprise BIN"))
     year = django_filters.NumberFilter(label=_("Year"))
-    status = django_filters.ChoiceFilter(field_name="current__status", choices=ReturnStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        field_name="current__status", choices=ReturnStatus.choices, empty_label=_("Any status"), label=_("Status")
+    )
     region = django_filters.ModelChoiceFilter(
         field_name="enterprise__region", queryset=Region.objects.all(), to_field_name="iso_code", label=_("Region")
     )
@@ -34,6 +36,26 @@ class ReturnFilterSet(django_filters.FilterSet):
         # Warnings are frozen into a version when it is submitted; a draft has none yet.
         unwarned = Q(current__warnings=[])
         return qs.exclude(unwarned) if value else qs.filter(unwarned)
+
+
+class WasteCodeFilterSet(django_filters.FilterSet):
+    """The waste classifier: `q` finds a code (“1006”, “10 06 01”) or a word of its name in any language."""
+
+    q = django_filters.CharFilter(method="search", label=_("Code or name"))
+    hazardous = django_filters.BooleanFilter(label=_("Hazardous"))
+
+    class Meta:
+        model = WasteCode
+        fields = ["q", "hazardous", "chapter"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        found = Q(name_en__icontains=text) | Q(name_ru__icontains=text) | Q(name_kk__icontains=text)
+        digits = text.replace(" ", "").rstrip("*")
+        if digits.isascii() and digits.isdigit():
+            # Codes are stored in pairs ("10 06 01"): a typed prefix matches however it is spaced.
+            found |= Q(code__startswith=" ".join(digits[i : i + 2] for i in range(0, len(digits), 2)))
+        return qs.filter(found)
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -93,9 +93,20 @@ def _editable_draft(actor: AnyUser, version: ReturnVersion) -> tuple[ReturnVersi
     return version, filer
 
 
+# A storage place may be named in a file by any of its names (registry.models.NamedInLanguages).
+DEPOSIT_NAME_FIELDS = ("name", "name_kk", "name_ru", "name_en")
+
+
 def _parse(enterprise: Enterprise, lines: Iterable[Mapping[str, Any]], first_position: int) -> list[ParsedLine]:
-    deposit_ids = set(Deposit.objects.filter(operator=enterprise).values_list("pk", flat=True))
-    parsed, issues = parse_lines(lines, deposit_ids=deposit_ids, first_position=first_position)
+    deposit_ids: set[int] = set()
+    deposit_names: dict[str, set[int]] = {}
+    for pk, *names in Deposit.objects.filter(operator=enterprise).values_list("pk", *DEPOSIT_NAME_FIELDS):
+        deposit_ids.add(pk)
+        for name in {name.strip().casefold() for name in names if name and name.strip()}:
+            deposit_names.setdefault(name, set()).add(pk)
+    parsed, issues = parse_lines(
+        lines, deposit_ids=deposit_ids, deposit_names=deposit_names, first_position=first_position
+    )
     if issues:
         raise LinesInvalid(issues)
     return parsed

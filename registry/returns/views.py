@@ -1,7 +1,5 @@
 """Pages of waste returns: enterprise staff file and correct, inspectors review and decide."""
 
-import csv
-import io
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -13,17 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from portal.exports import csv_response
 from portal.permissions import Action, can, require
-from portal.uploads import read_table
 from registry.models import Deposit, Enterprise
-from registry.returns import selectors, services
+from registry.returns import selectors, services, template
 from registry.returns.checks import INPUT_FIELDS, Issue, ReturnWarning, parse_lines, tonnes, typed_expected_closing
 from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
 from registry.returns.forms import LineForm, NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
-from registry.returns.models import FilingYear, ReturnLine, WasteCode, WasteReturn
+from registry.returns.models import FilingYear, ReturnLine, ReturnStatus, WasteCode, WasteReturn
 
 PAGE_SIZE = 50
 
@@ -38,7 +34,12 @@ def _may_file(request: HttpRequest, waste_return: WasteReturn) -> bool:
 
 @login_required
 def return_list(request: HttpRequest) -> HttpResponse:
-    filterset = ReturnFilterSet(request.GET, queryset=selectors.return_list(user=request.user))
+    may_decide = can(request.user, Action.DECIDE)
+    data = request.GET.copy()
+    if may_decide and "status" not in data:
+        # An inspector's queue opens on what awaits their decision; "Any status" (status=) shows every return.
+        data["status"] = ReturnStatus.SUBMITTED
+    filterset = ReturnFilterSet(data, queryset=selectors.return_list(user=request.user))
     returns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
     stored = {filing.year: filing.deadline for filing in FilingYear.objects.all()}
@@ -49,7 +50,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": request.GET.copy(),
         "may_file": Enterprise.objects.restrict(request.user, Action.FILE).exists(),
-        "may_decide": can(request.user, Action.DECIDE),
+        "may_decide": may_decide,
     }
     return render(request, "registry/returns/list.html", context)
 
@@ -114,7 +115,9 @@ def return_new(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/form.html", {"form": form, "title": _("New waste return")})
 
 
-def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, waste_return: WasteReturn, errors: list[str] | None = None, *, upload_failed: bool = False
+) -> HttpResponse:
     version = waste_return.current_version
     lines = selectors.version_lines(version)
     warnings = services.current_warnings(version)
@@ -134,6 +137,8 @@ def _detail(request: HttpRequest, waste_return: WasteReturn, errors: list[str] |
         "versions": waste_return.versions.select_related("created_by", "submitted_by", "decided_by"),
         "events": [event for v in waste_return.versions.prefetch_related("events__actor") for event in v.events.all()],
         "errors": errors or [],
+        # An upload's errors are shown inside its panel, kept open, next to the file field to try again.
+        "upload_failed": upload_failed,
         "reasons_form": ReasonsForm(),
         "submit_form": SubmitForm(warnings=warnings) if editable else None,
         "upload_form": ReturnUploadForm() if editable else None,
@@ -263,13 +268,12 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
     waste_return = _return(request, pk)
     form = ReturnUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _detail(request, waste_return, [str(error) for error in form.errors.get("file", [])])
+        return _detail(request, waste_return, [str(error) for error in form.errors.get("file", [])], upload_failed=True)
     try:
-        table = read_table(form.cleaned_data["file"], required=list(INPUT_FIELDS))
         version = services.draft_replace_lines(
             actor=request.user,
             version=waste_return.current_version,
-            lines=[row for _, row in table.rows],
+            lines=template.read_lines(form.cleaned_data["file"]),
             first_position=2,
         )
     except services.LinesInvalid as exc:
@@ -277,33 +281,16 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
             _("Row %(row)s, %(field)s: %(message)s") % {"row": i.line, "field": i.field, "message": i.message}
             for i in exc.issues
         ]
-        return _detail(request, waste_return, [_("Nothing was saved."), *rows])
+        return _detail(request, waste_return, [_("Nothing was saved."), *rows], upload_failed=True)
     except ValidationError as exc:
-        return _detail(request, waste_return, exc.messages)
+        return _detail(request, waste_return, exc.messages, upload_failed=True)
     messages.success(request, _("%(count)s lines were loaded.") % {"count": version.lines.count()})
     return redirect("returns:detail", pk=pk)
 
 
 def return_template(request: HttpRequest, extension: str) -> HttpResponse:
     """The file to fill in for an upload: the columns, and one example line."""
-    example = ["10 06 01", "", "", "1000", "250", "0", "50", "0", "0", "1200"]
-    if extension == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
-        writer.writerows([INPUT_FIELDS, example])
-    else:
-        workbook = Workbook()
-        sheet = workbook.worksheets[0]
-        sheet.title = "lines"
-        sheet.append(list(INPUT_FIELDS))
-        sheet.append(example)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="qaldyq-return-template.{extension}"'
-    return response
+    return template.template_response(extension=extension)
 
 
 # Workflow.

@@ -143,7 +143,25 @@ def test_composition_line_added(client_for, staff_a, enterprise_a):
 
     assert response.status_code == 201, response.data
     listed = client_for(staff_a).get(f"{URL}{deposit.pk}/composition/").data
-    assert [(row["component"], row["unit"]) for row in listed] == [("Zn", "%")]
+    assert listed["count"] == 1
+    assert [(row["component"], row["unit"]) for row in listed["results"]] == [("Zn", "%")]
+
+
+def test_surveys_listed_in_pages_as_the_schema_says(client_for, staff_a, enterprise_a):
+    deposit = DepositFactory(operator=enterprise_a)
+    client = client_for(staff_a)
+    for year in (2021, 2022, 2023):
+        response = client.post(f"{URL}{deposit.pk}/surveys/", {"year": year, "tonnage_t": "1000"}, format="json")
+        assert response.status_code == 201, response.data
+
+    response = client.get(f"{URL}{deposit.pk}/surveys/", {"page_size": 2})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 3 + deposit.surveys.exclude(year__in=[2021, 2022, 2023]).count()
+    assert len(body["results"]) == 2
+    assert body["next"] is not None
 
 
 def test_duplicate_composition_line_refused(client_for, staff_a, enterprise_a):

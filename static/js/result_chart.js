@@ -1,26 +1,41 @@
-// Results of one point and pollutant over time, with the MPC line; exceedances in red. The legend's texts come
-// translated from the page (the canvas' aria-label and data-mpc-label), dates and numbers as its language writes them.
+// Results of one point and pollutant over time, with the MPC line at its value on the y-axis and the exceeding
+// results marked (red triangles, their own legend entry). Every text comes translated from the page's data-
+// attributes (strict CSP: no inline script), dates and numbers as its language writes them.
 (function () {
   "use strict";
   const canvas = document.getElementById("result-chart");
   if (!canvas) return;
   const series = JSON.parse(document.getElementById("series").textContent);
-  const points = series.map((r) => ({ x: Date.parse(r.t), y: r.v, severity: r.severity }));
+  const lang = document.documentElement.lang;
+  const points = series.map((r) => ({ x: Date.parse(r.t), y: r.v }));
+  const exceeding = series.filter((r) => r.severity > 0).map((r) => ({ x: Date.parse(r.t), y: r.v }));
+  // A stepped line through each result's MPC, carried on to the last sample so a single result still draws it.
   const mpc = series.filter((r) => r.mpc !== null).map((r) => ({ x: Date.parse(r.t), y: r.mpc }));
-  const colour = (ctx) => (ctx.raw && ctx.raw.severity > 0 ? "#c62828" : "#1e88e5");
+  if (mpc.length === 1 && points.length) mpc.push({ x: points[points.length - 1].x + 1, y: mpc[0].y });
+  const mpcValues = mpc.map((p) => p.y).filter((v) => v > 0);
+  const values = points.map((p) => p.y).filter((v) => v > 0);
+  // Far above the MPC a linear axis squeezes the MPC line onto the x-axis; a logarithmic one keeps it at its value.
+  const spread = mpcValues.length && values.length ? Math.max(...values) / Math.min(...mpcValues) : 1;
+  const number = new Intl.NumberFormat(lang, { maximumSignificantDigits: 4 });
   new Chart(canvas, {
     type: "line",
     data: {
       datasets: [
-        { label: canvas.getAttribute("aria-label"), data: points, borderColor: "#90a4ae", pointBackgroundColor: colour, pointBorderColor: colour, pointRadius: 4 },
-        { label: canvas.dataset.mpcLabel, data: mpc, borderColor: "#c62828", borderDash: [6, 4], pointRadius: 0, stepped: true },
+        { label: canvas.dataset.valueLabel, data: points, borderColor: "#546e7a", backgroundColor: "#546e7a", pointRadius: 3 },
+        { label: canvas.dataset.exceedingLabel, data: exceeding, showLine: false, pointStyle: "triangle", pointRadius: 7, borderColor: "#b71c1c", backgroundColor: "#c62828" },
+        { label: canvas.dataset.mpcLabel, data: mpc, borderColor: "#c62828", backgroundColor: "#c62828", borderDash: [6, 4], pointRadius: 0, stepped: true },
       ],
     },
     options: {
       locale: document.documentElement.lang,
       maintainAspectRatio: false,
       animation: false,
-      scales: { x: { type: "linear", ticks: { callback: (value) => new Date(value).toLocaleDateString(document.documentElement.lang) } }, y: { beginAtZero: true } },
+      scales: {
+        x: { type: "linear", ticks: { callback: (value) => new Date(value).toLocaleDateString(lang) } },
+        y: spread > 20
+          ? { type: "logarithmic", title: { display: true, text: canvas.dataset.axisLabel }, ticks: { callback: (value) => number.format(value) } }
+          : { beginAtZero: true, suggestedMax: mpcValues.length ? Math.max(...mpcValues) * 1.2 : undefined, title: { display: true, text: canvas.dataset.axisLabel } },
+      },
     },
   });
 })();

@@ -206,7 +206,8 @@ CHECKS: list[tuple[str, str, Extract, dict[str, set[str]]]] = [
             "administrator": ALL_DEPOSITS,
         },
     ),
-    ("/returns/", "links", links("/returns/{pk}/", *RETURNS), RETURNS_SEEN),
+    # Every status: an inspector's queue opens on the returns awaiting a decision.
+    ("/returns/?status=", "links", links("/returns/{pk}/", *RETURNS), RETURNS_SEEN),
     ("/returns/late-filers/", "links", links("/registry/enterprises/{pk}/", "A_pk", "B_pk"), LATE_FILERS_PAGE_SEEN),
     (
         "/monitoring/alerts/",

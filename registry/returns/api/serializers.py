@@ -9,7 +9,7 @@ from portal.models import User
 from registry.models import Enterprise
 from registry.returns import services
 from registry.returns.checks import INPUT_FIELDS, ReturnWarning
-from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnStatus, ReturnVersion, WasteReturn
+from registry.returns.models import AMOUNT_FIELDS, ReturnLine, ReturnStatus, ReturnVersion, WasteCode, WasteReturn
 from registry.returns.selectors import LineDifference
 
 
@@ -179,3 +179,17 @@ class LateFilerSerializer(serializers.Serializer):
     last_year = TotalsSerializer(
         allow_null=True, help_text="Last year's accepted figures; null when last year's return was never accepted."
     )
+
+
+class WasteCodeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="In the language of the request (English if not held).")
+    mirror = serializers.SlugRelatedField[WasteCode](
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The partner entry of a mirror pair; null for absolute entries.",
+    )
+
+    class Meta:
+        model = WasteCode
+        fields = ["code", "label", "name", "hazardous", "chapter", "mirror"]  # label: the code with "*" if hazardous

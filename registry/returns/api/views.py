@@ -15,8 +15,8 @@ from portal.permissions import Action
 from registry.models import Enterprise
 from registry.returns import selectors, services
 from registry.returns.api import serializers as s
-from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
-from registry.returns.models import WasteReturn
+from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet, WasteCodeFilterSet
+from registry.returns.models import WasteCode, WasteReturn
 
 
 class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -144,3 +144,11 @@ class LateFilerViewSet(BaseViewSet):
         assert page is not None  # the API paginates every list (REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"])
         rows = selectors.late_filer_rows(page, due=due)
         return self.get_paginated_response(s.LateFilerSerializer(rows, many=True).data)
+
+
+class WasteCodeViewSet(BaseViewSet, mixins.ListModelMixin):
+    """The national waste classifier that return lines name their waste by; public."""
+
+    queryset = WasteCode.objects.select_related("mirror")
+    serializer_class = s.WasteCodeSerializer
+    filterset_class = WasteCodeFilterSet

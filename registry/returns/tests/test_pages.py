@@ -83,13 +83,30 @@ def test_the_list_page_shows_status_and_lateness(web, inspector, staff_a, enterp
     assert "late" in page
 
 
+def test_the_inspector_queue_opens_on_returns_awaiting_a_decision(web, inspector, staff_a, enterprise_a):
+    accepted = helpers.accepted(staff_a, inspector, enterprise_a, helpers.YEAR - 1)
+    draft = helpers.create(staff_a, enterprise_a, helpers.YEAR - 2)
+    awaiting = helpers.submit(staff_a, helpers.create(staff_a, enterprise_a))
+    client = web(inspector)
+    page = text(client.get("/returns/"))
+    assert f"/returns/{awaiting.pk}/" in page
+    assert f"/returns/{accepted.pk}/" not in page
+    assert f"/returns/{draft.pk}/" not in page
+    assert '<option value="submitted" selected>' in page
+    everything = text(client.get("/returns/?status="))
+    assert all(f"/returns/{r.pk}/" in everything for r in (awaiting, accepted, draft))
+    assert f"/returns/{accepted.pk}/" in text(client.get("/returns/?status=accepted"))
+
+
+def test_the_filer_list_shows_every_status(web, staff_a, draft_return):
+    assert f"/returns/{draft_return.pk}/" in text(web(staff_a).get("/returns/"))
+
+
 def test_the_templates_download(web, staff_a):
     client = web(staff_a)
     response = client.get("/returns/template.csv")
     assert response.status_code == 200
-    assert response.content.decode().splitlines()[0] == (
-        "waste_code,storage_deposit,hazard_level,opening,generated,received,recycled,disposed,transferred,closing"
-    )
+    assert response.content.decode().splitlines()[0].startswith('waste code,storage place,hazard level,"opening')
     response = client.get("/returns/template.xlsx")
     assert response.status_code == 200
     assert response.content.startswith(b"PK\x03\x04")

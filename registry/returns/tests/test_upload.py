@@ -171,3 +171,15 @@ def test_a_decompression_bomb_is_refused_at_once_naming_the_limit(web, staff_a, 
     assert response.status_code == 400
     assert "The file has more than 10000 rows below the header, the limit for this upload." in page(response)
     assert lines_of(draft_return) == before
+
+
+def test_after_an_upload_error_the_panel_stays_open_with_the_errors_in_it(web, staff_a, draft_return):
+    response = upload(web(staff_a), draft_return, csv_upload([line(TAILINGS), line(TAILINGS, closing="1")]))
+
+    assert response.status_code == 400
+    text = page(response)
+    start = text.index('<details id="upload" open>')
+    panel = text[start : text.index("</details>", start)]
+    assert 'data-testid="upload-errors"' in panel
+    assert "Row 3, closing: " in panel
+    assert 'type="file"' in panel  # to try again at once
