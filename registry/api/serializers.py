@@ -1,4 +1,3 @@
-from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -88,8 +87,9 @@ class DepositSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=3))
-    def get_tonnage_mt(self, deposit: Deposit) -> Decimal:
-        return round(deposit.tonnage_mt, 3)
+    def get_tonnage_mt(self, deposit: Deposit) -> str:
+        # A decimal string like every amount of the API (and as the schema says), not a JSON number.
+        return str(round(deposit.tonnage_mt, 3))
 
 
 class DepositDetailSerializer(DepositSerializer):
