@@ -129,7 +129,9 @@ class SubmissionListSerializer(SubmissionSerializer):
         return CountsSerializer(self.context["counts"][submission.pk]).data
 
 
-class ExceedanceSerializer(serializers.Serializer):
+class EvaluatedResultSerializer(serializers.Serializer):
+    """What the exceedances and the results lists both say of an evaluated result."""
+
     id = serializers.IntegerField()
     submission = serializers.IntegerField(source="submission_id")
     point = serializers.CharField(source="point.code")
@@ -138,9 +140,6 @@ class ExceedanceSerializer(serializers.Serializer):
     averaging = serializers.CharField()
     value = serializers.DecimalField(max_digits=20, decimal_places=10)
     unit = serializers.CharField()
-    mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10)
-    mpc_unit = serializers.CharField(source="norm.unit")
-    ratio = serializers.FloatField()
     severity = serializers.SerializerMethodField()
     alert = serializers.IntegerField(source="alert_id", allow_null=True)
 
@@ -148,30 +147,23 @@ class ExceedanceSerializer(serializers.Serializer):
         return SEVERITY_NAMES[result.severity]
 
 
-class ResultSerializer(serializers.Serializer):
+class ExceedanceSerializer(EvaluatedResultSerializer):
+    mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10)
+    mpc_unit = serializers.CharField(source="norm.unit")
+    ratio = serializers.FloatField()
+
+
+class ResultSerializer(EvaluatedResultSerializer):
     """An evaluated result with its MPC and ratio (null when no norm applies); decimals as strings."""
 
-    id = serializers.IntegerField()
-    submission = serializers.IntegerField(source="submission_id")
-    point = serializers.CharField(source="point.code")
-    pollutant = serializers.CharField(source="pollutant.code")
-    sampled_at = serializers.DateTimeField()
-    averaging = serializers.CharField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=10)
     below_detection = serializers.BooleanField(help_text="The value is a detection limit the result was below.")
-    unit = serializers.CharField()
     mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10, allow_null=True)
     mpc_unit = serializers.CharField(source="norm.unit", allow_null=True)
     ratio = serializers.FloatField(allow_null=True, help_text="The value over the MPC, both in the base unit.")
     exceeds = serializers.SerializerMethodField()
-    severity = serializers.SerializerMethodField()
-    alert = serializers.IntegerField(source="alert_id", allow_null=True)
 
     def get_exceeds(self, result: Result) -> bool:
         return result.severity > Severity.NONE
-
-    def get_severity(self, result: Result) -> str:
-        return SEVERITY_NAMES[result.severity]
 
 
 class AlertEventSerializer(serializers.ModelSerializer):
