@@ -6,8 +6,10 @@ Four ways over the same rows, in the same run:
 - Qaldyq: read the file, check every row, evaluate it (norm, ratio, severity, alert) and store it;
 - floor: COPY of the rows Qaldyq stored, already checked and evaluated, into a table with the indexes and foreign
   keys of the results table. Any ingest that ends with these rows in that table takes at least this long.
-Peak memory is the ingest's own process's maximum resident set size (a child process does the ingest).
-Target: the ingest's rate at least half the COPY rate, peak memory under 300 MB.
+The ingest is the file task's work: read, checked, evaluated, stored, alerts opened and their totals counted; the
+statistics' refresh it asks for is a task of its own, timed apart. Peak memory is the ingest's own process's maximum
+resident set size (a child process does the ingest).
+Targets (issue 13): the ingest's rate at least 0.8 of the floor's, peak memory under 300 MB.
 """
 
 import csv
@@ -26,16 +28,20 @@ from django.db.backends.utils import CursorWrapper
 
 from monitoring import services
 from monitoring.models import Medium, MonitoringPoint, Pollutant, Result, Submission
+from monitoring.partitions import ensure_result_partitions
 from monitoring.reference import load_monitoring_reference
+from portal import tasks as portal_tasks
 from portal.models import User
 from registry.models import Enterprise, Membership, Region
 from registry.reference import load_regions
 from registry.validators import bin_check_digit
+from reports.aggregates import refresh_dirty
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 BULK_CREATE_ROWS = min(ROWS, 100_000)  # its rate is steady; a tenth of the rows measures it
 POINTS = 100
 POLLUTANTS = ("Cu", "Pb", "Zn")
+TARGET_FLOOR_SHARE = 0.8
 COLUMNS = ("point", "pollutant", "sampled_at", "value", "unit", "averaging", "method", "laboratory")
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,6 +79,9 @@ def _setup() -> tuple[User, Enterprise]:
     )
     user = User.objects.create(username="bench", role=User.Role.ENTERPRISE_STAFF)
     Membership.objects.create(user=user, enterprise=enterprise)
+    # The months the file covers have their partitions of the results table (the ingest would make them itself;
+    # the bulk_create baseline would not).
+    ensure_result_partitions(months=[(2020, month) for month in range(1, 13)])
     MonitoringPoint.objects.bulk_create(
         MonitoringPoint(
             enterprise=enterprise,
@@ -164,8 +173,17 @@ def _copy_into_floor(cursor: CursorWrapper, rows: io.BytesIO) -> float:
     return ROWS / (time.perf_counter() - started)
 
 
+class _Unsent:
+    """A task the ingest enqueues (the statistics' refresh, messages), left to a worker of its own as in production
+    rather than run inside the ingest's process; the refresh is timed on its own afterwards."""
+
+    def apply_async(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
 def _ingest_in_child(submission_id: int, queue: multiprocessing.Queue) -> None:
     connections.close_all()
+    portal_tasks.registered_task = lambda name: _Unsent()  # type: ignore[assignment,return-value]
     started = time.perf_counter()
     services.submission_ingest_file(submission_id=submission_id)
     elapsed = time.perf_counter() - started
@@ -198,19 +216,25 @@ def test_ingest_a_million_results(tmp_path, settings):
     evaluated = Result.objects.filter(submission=submission, evaluated=True).count()
     assert stored == evaluated == ROWS
     ingest_rate = ROWS / elapsed
+    started = time.perf_counter()
+    refresh_dirty()
+    refresh_seconds = time.perf_counter() - started
     floor_without_keys, floor_rate = _floor_rates(submission)
 
     print(f"\n[bench] monitoring ingest of {ROWS:,} results ({size_mb:.0f} MB CSV) on PostgreSQL")
     print(f"[bench]   COPY into a bare table (ceiling): {copy_rate:,.0f} rows/s")
     print(f"[bench]   Django bulk_create of Result rows ({BULK_CREATE_ROWS:,}): {bulk_rate:,.0f} rows/s")
     print(f"[bench]   Qaldyq ingest, checks and evaluation included: {ingest_rate:,.0f} rows/s, {elapsed:.1f} s")
-    print(f"[bench]   ratio to COPY: {ingest_rate / copy_rate:.2f} (target >= 0.5)")
+    print(f"[bench]   ratio to COPY into a bare table: {ingest_rate / copy_rate:.2f}")
     print(
         f"[bench]   floor, COPY of the finished rows into the results table: {floor_rate:,.0f} rows/s,"
         f" ratio to COPY {floor_rate / copy_rate:.2f}; without its foreign keys {floor_without_keys:,.0f} rows/s,"
         f" ratio {floor_without_keys / copy_rate:.2f}"
     )
+    share = ingest_rate / floor_rate
+    print(f"[bench]   ratio of the ingest to the floor: {share:.2f} (target >= {TARGET_FLOOR_SHARE})")
     print(f"[bench]   ratio to bulk_create: {ingest_rate / bulk_rate:.1f} x")
+    print(f"[bench]   then the statistics' refresh of the file's years (a task of its own): {refresh_seconds:.1f} s")
     print(f"[bench]   peak memory of the ingest process: {peak_mb:.0f} MB (target < 300 MB)")
-    assert ingest_rate >= 0.5 * copy_rate
+    assert ingest_rate >= TARGET_FLOOR_SHARE * floor_rate
     assert peak_mb < 300

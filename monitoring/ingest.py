@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
+from monitoring import partitions
 from monitoring.models import Averaging, MonitoringPoint, Pollutant, Result, Unit
 from portal import coded, values
+from portal.api.exceptions import item
 from portal.uploads import Limits, read_rows
 from registry.models import Enterprise
 
@@ -37,16 +39,21 @@ MAX_ERRORS = 1000  # a file with more bad rows than this is reported by its firs
 
 @dataclass(frozen=True)
 class RowError:
+    """A row's error: `code` is the machine's name for it, `reason` the text (row 0: about the batch as a whole)."""
+
     row: int
     field: str
+    code: str
     reason: str  # a coded.Message, or text
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "reason": str(self.reason)}
+    def error_item(self) -> dict[str, Any]:
+        """As the API answers it (portal.api.exceptions)."""
+        return item(row=self.row or None, field=self.field, code=self.code, message=str(self.reason))
 
     def stored(self) -> dict[str, Any]:
         """As a submission keeps it: with the reason's msgid and parameters, to be shown in its reader's language."""
-        return {**self.as_dict(), **(self.reason.stored() if isinstance(self.reason, coded.Message) else {})}
+        stored = {"row": self.row, "field": self.field, "code": self.code, "reason": str(self.reason)}
+        return {**stored, **(self.reason.stored() if isinstance(self.reason, coded.Message) else {})}
 
     def __str__(self) -> str:
         # The field as the file's header, the API's key and the form's column name it: "sampled_at".
@@ -104,20 +111,23 @@ class Catalogue:
         self.local_zone = timezone.get_current_timezone()
 
 
-def _value(raw: str) -> tuple[Decimal | None, bool, str]:
+def _value(raw: str) -> tuple[Decimal | None, bool, str, str]:
+    """The value, whether it is below a detection limit, and an error's code and message."""
     text = raw.strip().replace(",", ".")
     below = text.startswith("<")
     try:
         value = values.number(text.lstrip("<").strip(), **VALUE_COLUMN)
     except ValidationError as exc:
         if exc.code == "invalid":  # with the value as written, not as read after "<"
-            return None, below, _("“%(value)s” is not a number.") % {"value": values.shown(raw)}
-        return None, below, coded.from_error(exc)
+            return None, below, "invalid", _("“%(value)s” is not a number.") % {"value": values.shown(raw)}
+        return None, below, exc.code or "invalid", coded.from_error(exc)
     if abs(value) >= PLAUSIBLE_LIMIT:
-        return None, below, _("“%(value)s” is not a plausible concentration.") % {"value": values.shown(raw)}
+        message = _("“%(value)s” is not a plausible concentration.") % {"value": values.shown(raw)}
+        return None, below, "implausible", message
     if value < 0:
-        return None, below, _("a concentration cannot be negative (%(value)s).") % {"value": values.shown(raw)}
-    return value, below, ""
+        message = _("a concentration cannot be negative (%(value)s).") % {"value": values.shown(raw)}
+        return None, below, "negative", message
+    return value, below, "", ""
 
 
 def _datetime(text: str) -> datetime.datetime | None:
@@ -138,20 +148,23 @@ def _text_errors(number: int, text: Mapping[str, str]) -> list[RowError]:
         try:
             values.text(value, max_length=TEXT_COLUMNS.get(name))
         except ValidationError as exc:
-            errors.append(RowError(number, name, coded.from_error(exc)))
+            errors.append(RowError(number, name, exc.code or "invalid", coded.from_error(exc)))
     return errors
 
 
-def _moment_error(sampled_at: datetime.datetime, now: datetime.datetime) -> str:
+def _moment_error(sampled_at: datetime.datetime, now: datetime.datetime) -> tuple[str, str]:
+    """An error's code and message, or two empty strings."""
     if (offset := sampled_at.utcoffset()) is None:  # a naive time
-        return _("give the time zone, e.g. +05:00.")
+        return "time_zone_required", _("give the time zone, e.g. +05:00.")
     if abs(offset) >= MAX_OFFSET:
-        return _("a time zone offset is less than 16 hours.")
+        return "time_zone_offset", _("a time zone offset is less than 16 hours.")
     try:
         values.check_moment(sampled_at, now=now)
     except ValidationError as exc:
-        return _("the sampling time is in the future.") if exc.code == "future" else coded.from_error(exc)
-    return ""
+        if exc.code == "future":
+            return "future", _("the sampling time is in the future.")
+        return exc.code or "invalid", coded.from_error(exc)
+    return "", ""
 
 
 def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tuple[Row | None, list[RowError]]:
@@ -159,40 +172,49 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
     text = {name: str(raw.get(name) if raw.get(name) is not None else "").strip() for name in COLUMNS}
     for name in REQUIRED:
         if not text[name]:
-            errors.append(RowError(number, name, _("this field is required.")))
+            errors.append(RowError(number, name, "required", _("this field is required.")))
     errors += _text_errors(number, text)
     if errors:
         return None, errors
     point = catalogue.points.get(text["point"])
     if point is None:
         errors.append(
-            RowError(number, "point", _("unknown monitoring point “%(code)s”.") % {"code": values.shown(text["point"])})
+            RowError(
+                number,
+                "point",
+                "unknown_point",
+                _("unknown monitoring point “%(code)s”.") % {"code": values.shown(text["point"])},
+            )
         )
     pollutant = catalogue.pollutants.get(text["pollutant"])
     if pollutant is None:
         message = _("unknown pollutant “%(code)s”.") % {"code": values.shown(text["pollutant"])}
-        errors.append(RowError(number, "pollutant", message))
+        errors.append(RowError(number, "pollutant", "unknown_pollutant", message))
     factor = None
     if point is not None:
         factor = catalogue.factors.get((text["unit"], point[1]))
         if factor is None:
             message = _("the unit “%(unit)s” does not fit the medium %(medium)s.")
-            errors.append(RowError(number, "unit", message % {"unit": values.shown(text["unit"]), "medium": point[1]}))
-    value, below, problem = _value(text["value"])
+            message %= {"unit": values.shown(text["unit"]), "medium": point[1]}
+            errors.append(RowError(number, "unit", "unit_not_for_medium", message))
+    value, below, problem, reason = _value(text["value"])
     if problem:
-        errors.append(RowError(number, "value", problem))
+        errors.append(RowError(number, "value", problem, reason))
     sampled_at = _datetime(text["sampled_at"])
     if sampled_at is None:
         message = _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-01T10:00:00+05:00).")
-        errors.append(RowError(number, "sampled_at", message % {"value": values.shown(text["sampled_at"])}))
-    elif problem := _moment_error(sampled_at, catalogue.now):
-        errors.append(RowError(number, "sampled_at", problem))
+        errors.append(RowError(number, "sampled_at", "invalid", message % {"value": values.shown(text["sampled_at"])}))
+    else:
+        problem, reason = _moment_error(sampled_at, catalogue.now)
+        if problem:
+            errors.append(RowError(number, "sampled_at", problem, reason))
     if text["averaging"] not in _AVERAGING_INDEX:
         message = _("“%(value)s” is not an averaging period (%(choices)s).")
         errors.append(
             RowError(
                 number,
                 "averaging",
+                "invalid_choice",
                 message % {"value": values.shown(text["averaging"]), "choices": ", ".join(Averaging.values)},
             )
         )
@@ -223,7 +245,7 @@ class Checker:
         row, errors = check_row(number, raw, self.catalogue)
         if row is not None and row.key in self.first_row:
             message = _("the same result as row %(first)s.") % {"first": self.first_row[row.key]}
-            row, errors = None, [RowError(number, "sampled_at", message)]
+            row, errors = None, [RowError(number, "sampled_at", "duplicate_row", message)]
         if row is None:  # a row comes without errors, or errors without a row
             self._add(errors)
             return None
@@ -248,7 +270,18 @@ class Checker:
         for point_id, pollutant_id, sampled_at, averaging in stored.iterator(chunk_size=10_000):
             probe = _pack(point_id, pollutant_id, sampled_at, averaging)
             if probe in keys:
-                self._add([RowError(self.first_row[probe], "sampled_at", _("this result was already submitted."))])
+                message = _("this result was already submitted.")
+                self._add([RowError(self.first_row[probe], "sampled_at", "already_submitted", message)])
+
+    def check_archived(self, rows: list[Row]) -> None:
+        """Results of an archived year are refused (`manage.py archive_results`): its months' partitions are gone, a
+        new one would never be archived, and its statistics are kept as they were computed."""
+        if (before := partitions.archived_before()) is None:
+            return
+        start = partitions.year_range(before)[0]
+        message = _("the results before %(year)s are archived; none can be added.") % {"year": before}
+        archived = [row for row in rows if row.sampled_at < start]
+        self._add([RowError(self.first_row[row.key], "sampled_at", "archived", message) for row in archived])
 
     def _add(self, errors: list[RowError]) -> None:
         self.error_count += len(errors)

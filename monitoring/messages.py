@@ -7,8 +7,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from portal.outbox import Rendered, renderer
+from registry.selectors import enterprise_name
 
 
 @renderer("monitoring.alert")
 def alert(params: Mapping[str, Any]) -> Rendered:
-    return Rendered(_("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % params)
+    shown = {"pollutant": params["pollutant"], "point": params["point"], "enterprise": enterprise_name(params)}
+    return Rendered(_("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % shown)

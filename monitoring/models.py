@@ -300,6 +300,10 @@ class Submission(LeasedWork):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # The first and last sampling time of its results, set as they are stored: evaluation reads the results by the
+    # submission within this span, which the planner prunes to its months' partitions (monitoring.partitions).
+    sampled_from = models.DateTimeField(null=True, blank=True, editable=False)
+    sampled_to = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EnterpriseScopedQuerySet.as_manager()
 
@@ -323,6 +327,10 @@ class ResultQuerySet(EnterpriseScopedQuerySet):
 
 
 class Result(models.Model):
+    """On PostgreSQL the table is partitioned by month of `sampled_at` (monitoring.partitions, docs/architecture.md
+    "Results table"): every unique key must include `sampled_at` (the database's primary key is (id, sampled_at)),
+    and a query reads fewer months the narrower its `sampled_at` range."""
+
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="results")
     # Every index costs each of millions of inserts: a foreign key gets one only where results are looked up by it
     # (point: the unique constraint's index leads with it). Deleting a pollutant, norm or rule set, which the
@@ -369,10 +377,42 @@ class Result(models.Model):
             models.Index(fields=["submission"], condition=Q(severity__gt=0), name="result_exceeding_idx"),
             models.Index(fields=["submission"], condition=Q(evaluated=False), name="result_unevaluated_idx"),
             models.Index(fields=["alert"], condition=Q(alert__isnull=False), name="result_alert_idx"),
+            # The newest first, as the results and exceedances APIs page them (keyset on sampled_at, id): without
+            # these an unfiltered page sorts every row of every month. Results arrive in time order, so the
+            # insert lands on the index's right edge and costs little.
+            models.Index(fields=["-sampled_at", "-id"], name="result_newest_idx"),
+            models.Index(
+                fields=["-sampled_at", "-id"], condition=Q(severity__gt=0), name="result_exceeding_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.point} {self.pollutant} {self.sampled_at:%Y-%m-%d %H:%M}"
+
+
+class ResultArchive(AuditedModel):
+    """A month of results archived (`manage.py archive_results`): its partition of the results table detached,
+    copied to a compressed CSV file, verified and dropped (monitoring.partitions). Recorded before the partition is
+    detached: the statistics of the years before `before` are kept as they were computed from then on."""
+
+    partition = models.CharField(_("partition"), max_length=63, unique=True)
+    before = models.PositiveSmallIntegerField(_("archived before the year"))
+    rows = models.BigIntegerField(_("rows"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=500, blank=True)
+    sha256 = models.CharField(_("SHA-256 checksum of the file"), max_length=64, blank=True)
+    archived_at = models.DateTimeField(_("archiving started"), auto_now_add=True)
+    # Set with the table dropped, in the same transaction, once the file was read back and matched the table.
+    dropped_at = models.DateTimeField(_("table dropped"), null=True, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partition"]
+        verbose_name = _("archived month of results")
+        verbose_name_plural = _("archived months of results")
+
+    def __str__(self) -> str:
+        return self.partition
 
 
 class AlertStatus(models.TextChoices):

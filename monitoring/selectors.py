@@ -1,17 +1,19 @@
 """Reads of monitoring that need more than `restrict`: submission counts, the status matrix, a result series."""
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, CharField, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from monitoring.models import OPEN_ALERT, Alert, Medium, MonitoringPoint, Pollutant, Result, Severity, Submission
 from monitoring.services import progress_key
+from monitoring.windows import Window
 from portal import outbox
 from portal.permissions import Action, AnyUser
 from registry.selectors import map_settings
@@ -99,15 +101,17 @@ class MatrixCell:
 Matrix = tuple[list[Pollutant], list[MonitoringPoint], dict[tuple[int, int], MatrixCell]]
 
 
-def status_matrix(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> Matrix:
-    """Pollutant x point, coloured by status (as ECHO's effluent charts): one query for results, one for alerts.
+def status_matrix(points: QuerySet[MonitoringPoint], window: Window, *, user: AnyUser) -> Matrix:
+    """Pollutant x point, coloured by status (as ECHO's effluent charts), over the results of the window: one query
+    for results, one for alerts. An open alert is today's state: its cell shows it even without results in the
+    window (counted 0).
 
     Points may be public; their results and alerts are only for those who may see the enterprise's submissions.
     """
     point_list = list(points.order_by("code"))
     summary = (
-        Result.objects.restrict(user, Action.VIEW)
-        .filter(point__in=point_list)
+        window.filter(Result.objects.restrict(user, Action.VIEW).filter(point__in=point_list))
+        .order_by()
         .values("point_id", "pollutant_id")
         .annotate(count=Count("pk"), worst=Max("severity"))
     )
@@ -115,29 +119,82 @@ def status_matrix(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> Matrix
         (a.point_id, a.pollutant_id): a
         for a in Alert.objects.restrict(user, Action.VIEW).filter(point__in=point_list, status__in=OPEN_ALERT)
     }
+    counted = {(row["point_id"], row["pollutant_id"]): (row["count"], row["worst"]) for row in summary}
     cells = {}
-    for row in summary:
-        key = (row["point_id"], row["pollutant_id"])
+    for key in counted.keys() | open_alerts.keys():
+        count, worst = counted.get(key, (0, Severity.NONE))
         alert = open_alerts.get(key)
-        status = "alert" if alert else ("exceeded" if row["worst"] > Severity.NONE else "ok")
-        worst = max(row["worst"], alert.severity if alert else 0)
-        cells[key] = MatrixCell(status, worst, row["count"], alert.pk if alert else None)
+        status = "alert" if alert else ("exceeded" if worst > Severity.NONE else "ok")
+        worst = max(worst, alert.severity if alert else 0)
+        cells[key] = MatrixCell(status, worst, count, alert.pk if alert else None)
     pollutants = list(Pollutant.objects.filter(pk__in={key[1] for key in cells}).order_by("code"))
     return pollutants, point_list, cells
 
 
-def series(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> list[dict[str, Any]]:
-    """The results of a point and pollutant that the user may see, for the chart with the MPC line."""
-    rows = Result.objects.restrict(user, Action.VIEW).filter(point=point, pollutant=pollutant).order_by("sampled_at")
-    return [
-        {
-            "t": row["sampled_at"].isoformat(),
-            "v": row["value_base"],
-            "mpc": row["mpc_base"],
-            "severity": row["severity"],
-        }
-        for row in rows.values("sampled_at", "value_base", "mpc_base", "severity")
-    ]
+def _point_results(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> QuerySet[Result]:
+    return Result.objects.restrict(user, Action.VIEW).filter(point=point, pollutant=pollutant)
+
+
+def latest_day(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> datetime.date | None:
+    """The local day of the newest result of a point and pollutant the user may see (the end of its chart's
+    default window): one backward step on the index that leads with point, pollutant and sampling time."""
+    latest = _point_results(point, pollutant, user=user).order_by("-sampled_at").values_list("sampled_on")[:1]
+    return next((day for (day,) in latest), None)
+
+
+# A chart draws each result up to this many in its window; beyond, each day's minimum, mean and maximum.
+RAW_POINTS = 2000
+
+
+@dataclass(frozen=True)
+class Series:
+    daily: bool  # rows of days ({"t": day, "low", "mean", "high", "mpc", "severity", "n"}), else of results
+    rows: list[dict[str, Any]]
+
+
+def series(point: MonitoringPoint, pollutant: Pollutant, window: Window, *, user: AnyUser) -> Series:
+    """The results of a point and pollutant in the window that the user may see, for the chart with the MPC line:
+    each result while there are at most RAW_POINTS, else per local day (`sampled_on`) the minimum, mean and maximum
+    of the values, the highest MPC and severity and the number of results, computed by the database. Either way
+    the page carries at most a few thousand rows, however long the history."""
+    results = window.filter(_point_results(point, pollutant, user=user))
+    if results.order_by()[: RAW_POINTS + 1].count() <= RAW_POINTS:
+        rows = results.order_by("sampled_at").values_list("sampled_at", "value_base", "mpc_base", "severity")
+        return Series(False, [{"t": t.isoformat(), "v": v, "mpc": mpc, "severity": s} for t, v, mpc, s in rows])
+    days = (
+        results.order_by("sampled_on")
+        .values("sampled_on")
+        .annotate(
+            low=Min("value_base"),
+            mean=Avg("value_base"),
+            high=Max("value_base"),
+            mpc=Max("mpc_base"),
+            worst=Max("severity"),
+            n=Count("pk"),
+        )
+    )
+    return Series(
+        True,
+        [
+            {
+                "t": day["sampled_on"].isoformat(),
+                "low": day["low"],
+                "mean": day["mean"],
+                "high": day["high"],
+                "mpc": day["mpc"],
+                "severity": day["worst"],
+                "n": day["n"],
+            }
+            for day in days
+        ],
+    )
+
+
+def raw_results(point: MonitoringPoint, pollutant: Pollutant, window: Window, *, user: AnyUser) -> Iterator[Result]:
+    """Every result of the window, oldest first, read in chunks (a server-side cursor on PostgreSQL) so that a
+    download of years of hourly data streams without holding them all."""
+    results = window.filter(_point_results(point, pollutant, user=user)).order_by("sampled_at", "pk")
+    return results.select_related("norm").iterator(chunk_size=2000)
 
 
 # A popup lists a point's latest result of each pollutant, the worst first, up to this many.

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from redis.exceptions import RedisError
 
-from monitoring import sql, staging
+from monitoring import partitions, sql, staging
 from monitoring.ingest import REQUIRED, Catalogue, Checker, Row, RowError, read_file
 from monitoring.models import (
     NO_RULESET,
@@ -60,12 +60,20 @@ RESULT_COLUMNS = (
 
 
 class RowsInvalid(ValidationError):
-    """Rows of a submission that fail the checks; `errors` names each row, field and reason."""
+    """Rows of a submission that fail the checks; `errors` names each row, field, code and reason (the first
+    ingest.MAX_ERRORS of `total`)."""
 
     def __init__(self, errors: list[RowError], total: int | None = None) -> None:
         self.errors = errors
         self.total = total if total is not None else len(errors)
         super().__init__([str(error) for error in errors])
+
+    def error_items(self) -> list[dict[str, Any]]:
+        """As the API answers them (portal.api.exceptions), with `error_extra`."""
+        return [error.error_item() for error in self.errors]
+
+    def error_extra(self) -> dict[str, Any]:
+        return {"error_count": self.total}
 
 
 def _check_may_submit(actor: AnyUser, enterprise: Enterprise) -> User:
@@ -81,6 +89,10 @@ def _check_may_submit(actor: AnyUser, enterprise: Enterprise) -> User:
 
 
 def _store(submission_id: int, rows: list[Row]) -> None:
+    if not rows:
+        return
+    # The partitions of the months the rows fall in (monitoring.partitions; none on SQLite).
+    partitions.prepare_for_rows({partitions.month_of(row.sampled_at) for row in rows})
     values = [
         (
             submission_id, row.point_id, row.pollutant_id, row.medium, row.sampled_at, row.sampled_on, row.averaging,
@@ -123,16 +135,37 @@ def _ingest(
     if checker.errors:
         raise RowsInvalid(checker.errors, checker.error_count)
     if not stored:
-        raise RowsInvalid([RowError(0, "results", coded.Message(gettext_noop("the submission has no results.")))])
+        message = coded.Message(gettext_noop("the submission has no results."))
+        raise RowsInvalid([RowError(0, "results", "required", message)])
     return stored
 
 
 def _flush(submission: Submission, checker: Checker, rows: list[Row]) -> int:
     checker.check_stored(rows, submission_id=submission.pk)
+    checker.check_archived(rows)
     if checker.errors:
         return 0  # keep checking the rest for errors; nothing will be saved
     _store(submission.pk, rows)
+    _widen_span(submission, [row.sampled_at for row in rows])
     return len(rows)
+
+
+def _widen_span(submission: Submission, moments: list[datetime]) -> None:
+    """Widen the submission's span of sampling times (saved by the caller) to take in `moments`."""
+    if not moments:
+        return
+    first, last = min(moments), max(moments)
+    submission.sampled_from = min(first, submission.sampled_from or first)
+    submission.sampled_to = max(last, submission.sampled_to or last)
+
+
+def _in_span(submission_id: int) -> Q:
+    """The submission's results by its span of sampling times as well, which the planner prunes to the months'
+    partitions of the results table; every result when the span is unknown (a submission stored before it was
+    kept)."""
+    first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
+    within = Q(submission_id=submission_id)
+    return within & Q(sampled_at__gte=first, sampled_at__lte=last) if first and last else within
 
 
 def progress_key(submission_id: int) -> str:
@@ -148,7 +181,7 @@ def submission_create(
     submission = Submission.objects.create(enterprise=enterprise, submitted_by=submitter, channel=channel)
     stored = _ingest(submission, enumerate(rows, start=1))
     submission.rows_total = submission.rows_done = stored
-    submission.save(update_fields=["rows_total", "rows_done"])
+    submission.save(update_fields=["rows_total", "rows_done", "sampled_from", "sampled_to"])
     enqueue("monitoring.tasks.evaluate_submission", submission.pk)
     return submission
 
@@ -172,7 +205,14 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
         missing = [column for column in REQUIRED if column not in header]
         if missing:
             raise RowsInvalid(
-                [RowError(1, ", ".join(missing), coded.Message(gettext_noop("the header lacks these columns.")))]
+                [
+                    RowError(
+                        1,
+                        ", ".join(missing),
+                        "missing_columns",
+                        coded.Message(gettext_noop("the header lacks these columns.")),
+                    )
+                ]
             )
         for number, values in rows:
             yield number, dict(zip(header, values, strict=False))
@@ -222,12 +262,28 @@ def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> 
         cache.set(progress_key(submission.pk), rows, timeout=3600)
         lease.renew()
 
-    try:
+    def store() -> None:
         with transaction.atomic():
+            submission.sampled_from = submission.sampled_to = None
             rows = _file_rows(submission)
             stored = _ingest_staged(submission, ruleset_id, progress) or _ingest(submission, rows, progress)
             # Saved only while the lease holds, or the whole read rolls back: a file is never stored twice.
-            lease.update(rows_total=stored, rows_done=stored)
+            lease.update(
+                rows_total=stored,
+                rows_done=stored,
+                sampled_from=submission.sampled_from,
+                sampled_to=submission.sampled_to,
+            )
+
+    try:
+        try:
+            # Attaching a partition locks the tables results refer to against writes until the transaction ends: a
+            # file's long transaction leaves the months it lacks to a short one of their own, then reads it again.
+            with partitions.created_apart():
+                store()
+        except partitions.MissingPartitions as missing:
+            partitions.ensure_result_partitions(months=missing.months)
+            store()
     except RowsInvalid as exc:
         errors = [error.stored() for error in exc.errors]
         raise leases.Failed(ROWS_INVALID, {"count": exc.total}, errors=errors) from exc
@@ -257,17 +313,20 @@ def _evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
         if not list(lease.rows().select_for_update().values_list("pk", flat=True)):
             raise leases.LeaseLost
         with connection.cursor() as cursor:
-            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": ruleset_id})
+            if connection.vendor == "postgresql":
+                for setting in sql.BULK_SETTINGS:
+                    cursor.execute(setting)
+            first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
+            span = {"first": first or "-infinity", "last": last or "infinity"}
+            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": ruleset_id, **span})
+        mine = Result.objects.filter(_in_span(submission_id))
         # What had no norm is evaluated too: counted as such, never dropped.
-        Result.objects.filter(submission_id=submission_id, evaluated=False).update(evaluated=True)
+        mine.filter(evaluated=False).update(evaluated=True)
         alert_ids = _open_or_extend_alerts(submission_id)
         _notify_once(alert_ids)
         lease.finish(evaluated_at=timezone.now())
         periods = sorted(
-            Result.objects.filter(submission_id=submission_id)
-            .order_by()
-            .values_list(ExtractYear("sampled_on"), "point__enterprise__region_id")
-            .distinct()
+            mine.order_by().values_list(ExtractYear("sampled_on"), "point__enterprise__region_id").distinct()
         )
         # In the transaction: the statistics' dirty mark commits with the evaluation (reports.aggregates).
         submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
@@ -277,15 +336,14 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
     # The point and pollutant of every result: compliant results count too, they can end a persistent exceedance
     # of an alert still open. order_by(): without it, Result's default ordering would make DISTINCT keep one row
     # per result.
-    series = set(
-        Result.objects.filter(submission_id=submission_id).order_by().values_list("point_id", "pollutant_id").distinct()
-    )
+    mine = Result.objects.filter(_in_span(submission_id))
+    series = set(mine.order_by().values_list("point_id", "pollutant_id").distinct())
     # Alerts are opened and updated here in bulk and by SQL: the audit trail compares them before and after.
     series_alerts = Alert.objects.filter(
         point_id__in={point for point, _ in series}, pollutant_id__in={pollutant for _, pollutant in series}
     )
     with audit.track(series_alerts):
-        exceeding = Result.objects.filter(submission_id=submission_id, severity__gt=Severity.NONE)
+        exceeding = mine.filter(severity__gt=Severity.NONE)
         pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
         # The open alerts these results join are held until commit: an inspector closing one waits, rather than
         # closing it under results it never saw (or leaving them with no alert).
@@ -301,26 +359,42 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
             .values("pk")[:1]
         )
         exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
-        alert_ids = list(exceeding.order_by().values_list("alert_id", flat=True).distinct())
+        alert_ids = list(exceeding.exclude(alert=None).order_by().values_list("alert_id", flat=True).distinct())
         candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
         open_ids = [
             pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql.ALERT_TOTALS, {"submission": submission_id})
-        for alert in Alert.objects.filter(pk__in={*alert_ids, *open_ids}):
-            Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert))
+        if alert_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.ALERT_TOTALS.format(alerts=", ".join(["%s"] * len(alert_ids))), alert_ids)
+        _set_persistent(sorted({*alert_ids, *open_ids}))
     return alert_ids
 
 
-def _is_persistent(alert: Alert) -> bool:
-    """The configurable rule for chronic exceedance: at least SHARE of the results of the last MONTHS exceed."""
+def _set_persistent(alert_ids: list[int]) -> None:
+    """The configurable rule for chronic exceedance: at least SHARE of the results of the last MONTHS exceed. On
+    PostgreSQL one statement for all the alerts (a query and an update per alert took seconds for the hundreds of
+    alerts of a large file); on SQLite, the embedded default, alert by alert."""
+    if not alert_ids:
+        return
+    window = timedelta(days=30.44 * settings.MONITORING_PERSISTENT_MONTHS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            share = settings.MONITORING_PERSISTENT_SHARE
+            params: dict[str, Any] = {"alerts": alert_ids, "window": window, "share": share}
+            cursor.execute(sql.PERSISTENT, params)
+        return
+    for alert in Alert.objects.filter(pk__in=alert_ids):
+        Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert, window))
+
+
+def _is_persistent(alert: Alert, window: timedelta) -> bool:
     assert alert.last_sampled_at is not None  # every alert evaluated has results: ALERT_TOTALS has just set it
-    since = alert.last_sampled_at - timedelta(days=30.44 * settings.MONITORING_PERSISTENT_MONTHS)
-    window = Result.objects.filter(
+    since = alert.last_sampled_at - window
+    counts = Result.objects.filter(
         point_id=alert.point_id, pollutant_id=alert.pollutant_id, sampled_at__gt=since, norm__isnull=False
     ).aggregate(total=Count("pk"), exceeding=Count("pk", filter=Q(severity__gt=Severity.NONE)))
-    return bool(window["total"]) and window["exceeding"] / window["total"] >= settings.MONITORING_PERSISTENT_SHARE
+    return bool(counts["total"]) and counts["exceeding"] / counts["total"] >= settings.MONITORING_PERSISTENT_SHARE
 
 
 def _notify_once(alert_ids: list[int]) -> None:
@@ -340,7 +414,7 @@ def _notify_once(alert_ids: list[int]) -> None:
             params={
                 "pollutant": alert.pollutant.code,
                 "point": alert.point.code,
-                "enterprise": alert.point.enterprise.name,
+                "enterprise_id": alert.point.enterprise_id,  # named when shown, in the reader's language
             },
             link=reverse("monitoring:alert-detail", args=[alert.pk]),
             recipients=inspectors[region_id],

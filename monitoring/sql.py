@@ -31,19 +31,45 @@ UPDATE monitoring_result AS r SET
     severity = {SEVERITY}, ruleset_id = n.ruleset_id, evaluated = TRUE
 FROM {NORMS}
 WHERE r.submission_id = %(submission)s AND NOT r.evaluated AND {NORM_MATCH}
+    -- The submission's span of sampling times: the planner reads only its months' partitions.
+    AND r.sampled_at BETWEEN %(first)s AND %(last)s
 """
 
-# The highest severity, number and latest time of the results of each alert a submission's results belong to.
+# The highest severity, number and latest time of the results of each of the alerts given (those a submission's
+# results joined), recounted in one grouped statement, so that evaluating again changes nothing. The alerts are named
+# by their ids, not by a subquery over the submission's results: the planner then reads the alert index for just
+# those alerts, rather than guessing how many the subquery yields (a guess once planned into an 8-minute loop).
 ALERT_TOTALS = """
 UPDATE monitoring_alert AS a SET severity = totals.top, result_count = totals.n, last_sampled_at = totals.latest
 FROM (
     SELECT alert_id, max(severity) AS top, count(*) AS n, max(sampled_at) AS latest
     FROM monitoring_result
-    WHERE alert_id IN (SELECT alert_id FROM monitoring_result WHERE submission_id = %(submission)s AND severity > 0)
+    WHERE alert_id IN ({alerts})
     GROUP BY alert_id
 ) totals
 WHERE a.id = totals.alert_id
 """
+
+# Whether each alert given is persistent (monitoring.services._set_persistent): at least `share` of the results of
+# its point and pollutant with a norm, sampled in the `window` up to its latest result, exceed their norm. The same
+# division as in Python, so that a share on the boundary counts the same either way.
+PERSISTENT = """
+UPDATE monitoring_alert AS a SET persistent = w.total > 0 AND w.exceeding::float8 / w.total >= %(share)s
+FROM (
+    SELECT a.id, count(r.id) AS total, count(r.id) FILTER (WHERE r.severity > 0) AS exceeding
+    FROM monitoring_alert a
+    LEFT JOIN monitoring_result r ON r.point_id = a.point_id AND r.pollutant_id = a.pollutant_id
+        AND r.sampled_at > a.last_sampled_at - %(window)s AND r.norm_id IS NOT NULL
+    WHERE a.id = ANY(%(alerts)s)
+    GROUP BY a.id
+) w
+WHERE a.id = w.id AND a.persistent IS DISTINCT FROM (w.total > 0 AND w.exceeding::float8 / w.total >= %(share)s)
+"""
+
+# For the statements of an ingest or an evaluation on PostgreSQL, in their transaction: their sorts and hashes of a
+# million rows (the file's months, alerts, series and years) in memory rather than in temporary files. (JIT is off
+# for every portal connection, see portal.settings.)
+BULK_SETTINGS = ("SET LOCAL work_mem = '64MB'",)
 
 # The staged ingest of a file (PostgreSQL): the file is copied as text into a temporary table, then typed, resolved
 # and evaluated in one statement. It only accepts rows in the usual shape; anything else makes the caller fall back
@@ -96,6 +122,15 @@ LEFT JOIN {NORMS} ON {NORM_MATCH}
 """
 
 UNUSUAL = "SELECT count(*) FROM {checked} WHERE usual IS NOT TRUE"
+
+# The months of the file's rows (in the portal's time zone), whose partitions must exist before they are stored.
+MONTHS = """
+SELECT DISTINCT extract(year FROM local)::int, extract(month FROM local)::int
+FROM (SELECT sampled_at AT TIME ZONE %(zone)s AS local FROM {checked}) c
+"""
+
+# The file's first and last sampling time (Submission.sampled_from and sampled_to).
+SPAN = "SELECT min(sampled_at), max(sampled_at) FROM {checked}"
 
 # One open alert per point and pollutant exceeding its norm, opened before its results are stored, so that
 # each result is stored with its alert rather than updated afterwards. The ids of those opened go to the audit trail.

@@ -16,7 +16,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from monitoring import sql
+from monitoring import partitions, sql
 from monitoring.ingest import COLUMNS, REQUIRED, TEXT_COLUMNS, VALUE_COLUMN, read_file
 from monitoring.models import Alert, Averaging, Submission
 from portal import audit, values
@@ -35,10 +35,13 @@ def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int],
     staging, checked = f"monitoring_staging_{submission.pk}", f"monitoring_checked_{submission.pk}"
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            for setting in sql.BULK_SETTINGS:
+                cursor.execute(setting)
             header, rows = _copy(cursor, submission, staging, progress)
             missing = [column for column in REQUIRED if column not in header]
             if missing or not rows or len(set(header)) != len(header):
                 raise NotUsual
+            archived = partitions.archived_before()
             cursor.execute(f"ANALYZE {staging}")  # without statistics the planner joins a million rows in a loop
             params: dict[str, Any] = {
                 "zone": settings.TIME_ZONE,
@@ -47,7 +50,8 @@ def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int],
                 "enterprise": submission.enterprise_id,
                 "now": timezone.now(),
                 # The checks of the row-by-row path (monitoring.ingest) on what the columns hold.
-                "earliest": values.EARLIEST,
+                # Nor a result of an archived year (the row-by-row path says why).
+                "earliest": max(values.EARLIEST, partitions.year_range(archived)[0]) if archived else values.EARLIEST,
                 "decimal_places": VALUE_COLUMN["decimal_places"],
                 "method_length": TEXT_COLUMNS["method"],
                 "laboratory_length": TEXT_COLUMNS["laboratory"],
@@ -59,10 +63,14 @@ def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int],
             cursor.execute(sql.UNUSUAL.format(checked=checked))
             if cursor.fetchone()[0]:
                 raise NotUsual
+            cursor.execute(sql.MONTHS.format(checked=checked), params)
+            partitions.prepare_for_rows(cursor.fetchall())  # the months' partitions (monitoring.partitions)
             cursor.execute(sql.OPEN_ALERTS.format(checked=checked), params)
             audit.created(Alert, [alert_id for (alert_id,) in cursor.fetchall()])
             cursor.execute(sql.LOCK_ALERTS.format(checked=checked))
             cursor.execute(sql.STORE.format(checked=checked), params)
+            cursor.execute(sql.SPAN.format(checked=checked))
+            submission.sampled_from, submission.sampled_to = cursor.fetchone()  # saved by the caller
             cursor.execute(f"DROP TABLE {staging}, {checked}")
     # A value not read as a number or a time, a duplicate result; COPY's errors come from psycopg itself.
     except (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError) as exc:

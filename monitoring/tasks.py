@@ -40,3 +40,11 @@ def sweep_unevaluated() -> list[int]:
     from monitoring.services import submissions_sweep_unevaluated
 
     return submissions_sweep_unevaluated()
+
+
+@shared_task(acks_late=True)
+def ensure_result_partitions() -> list[str]:
+    """Beat, daily: the results table's partitions of the coming months (monitoring.partitions)."""
+    from monitoring.partitions import ensure_result_partitions
+
+    return ensure_result_partitions()

@@ -1,14 +1,17 @@
 """Pages of monitoring: submitting results, following a file's processing, working alerts, the charts."""
 
 import csv
+import re
+from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring import selectors, services
@@ -19,14 +22,17 @@ from monitoring.forms import (
     ResultRowFormSet,
     UploadForm,
     row_choices,
+    sampling_zone,
     zone_label,
 )
 from monitoring.ingest import COLUMNS
-from monitoring.models import BASE_UNIT, Medium, MonitoringPoint, Pollutant, Submission
-from portal import outbox
+from monitoring.models import BASE_UNIT, SEVERITY_NAMES, Medium, MonitoringPoint, Pollutant, Result, Submission
+from monitoring.windows import Window, WindowForm, local_today
+from portal import cache_tags, outbox
+from portal.exports import csv_stream, xlsx_response
 from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page
-from portal.permissions import Action, can, require
+from portal.permissions import Action, AnyUser, can, require
 from registry.models import Deposit, Enterprise
 
 
@@ -145,12 +151,15 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matrix(request: HttpRequest, title: str, points: QuerySet[MonitoringPoint]) -> HttpResponse:
-    pollutants, point_list, cells = selectors.status_matrix(points, user=request.user)
+    # A status board: its period ends today (an open alert is shown whatever the period).
+    form = WindowForm(request.GET, anchor=local_today())
+    window = form.chosen()
+    pollutants, point_list, cells = selectors.status_matrix(points, window, user=request.user)
     rows = [
         (pollutant, [(point, cells.get((point.pk, pollutant.pk))) for point in point_list]) for pollutant in pollutants
     ]
-    context = {"title": title, "points": point_list, "rows": rows}
-    return render(request, "monitoring/matrix.html", context)
+    context = {"title": title, "points": point_list, "rows": rows, "form": form, "window": window}
+    return render(request, "monitoring/matrix.html", context, status=200 if form.is_valid() else 400)
 
 
 @login_required
@@ -167,22 +176,71 @@ def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     return _matrix(request, str(deposit), points)
 
 
+# The columns of the upload (so that a download, corrected, can be sent again), then what evaluation added.
+DOWNLOAD_COLUMNS = (*COLUMNS, "mpc", "mpc_unit", "ratio", "severity")
+
+
+def _download_rows(results: Iterable[Result], point: MonitoringPoint, pollutant: Pollutant) -> Iterator[list[object]]:
+    """Each result as a row (all of one point and pollutant, which are not read again per row)."""
+    for result in results:
+        value = format(result.value.normalize(), "f")
+        yield [
+            point.code,
+            pollutant.code,
+            timezone.localtime(result.sampled_at, sampling_zone()).isoformat(),
+            f"<{value}" if result.below_detection else value,
+            result.unit,
+            result.averaging,
+            result.method,
+            result.laboratory,
+            format(result.norm.value.normalize(), "f") if result.norm else None,
+            result.norm.unit if result.norm else None,
+            result.ratio,
+            SEVERITY_NAMES[result.severity] if result.evaluated else None,
+        ]
+
+
+def _download(
+    point: MonitoringPoint, pollutant: Pollutant, window: Window, kind: str, *, user: AnyUser
+) -> HttpResponseBase:
+    """The raw results of the chart's window: a CSV streamed as it is read, or an XLSX (built in memory: one point
+    and pollutant holds well under a spreadsheet's million rows even hourly over a century)."""
+    first = window.first.isoformat() if window.first else "start"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"qaldyq-{point.code}-{pollutant.code}-{first}-{window.last.isoformat()}")
+    rows = _download_rows(selectors.raw_results(point, pollutant, window, user=user), point, pollutant)
+    respond = csv_stream if kind == "csv" else xlsx_response
+    return respond(name, DOWNLOAD_COLUMNS, rows)
+
+
 @login_required
-def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponse:
+def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponseBase:
+    """A point's results of one pollutant in a window (by default the twelve months up to its newest result, so
+    that a point that stopped reporting still shows its last year), with the download of the window's results."""
     point = get_object_or_404(
         MonitoringPoint.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=pk
     )
     substance = get_object_or_404(Pollutant, code=pollutant)
+    form = WindowForm(request.GET, anchor=selectors.latest_day(point, substance, user=request.user) or local_today())
+    window = form.chosen()
+    if not form.is_valid():
+        series = selectors.Series(daily=False, rows=[])
+    elif request.GET.get("format") in {"csv", "xlsx"}:
+        return _download(point, substance, window, request.GET["format"], user=request.user)
+    else:
+        series = selectors.series(point, substance, window, user=request.user)
     context = {
         "point": point,
         "pollutant": substance,
-        "series": selectors.series(point, substance, user=request.user),
+        "form": form,
+        "window": window,
+        "series": series.rows,
+        "daily": series.daily,
         "base_unit": BASE_UNIT[Medium(point.medium)],
     }
-    return render(request, "monitoring/chart.html", context)
+    return render(request, "monitoring/chart.html", context, status=200 if form.is_valid() else 400)
 
 
-@cached_page()
+@cached_page(depends=[cache_tags.POINTS])  # the points and their latest results
 def point_map(request: HttpRequest) -> HttpResponse:
     """Published monitoring points, for the public."""
     points = MonitoringPoint.objects.restrict(request.user, Action.VIEW)

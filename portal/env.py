@@ -62,6 +62,18 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+# A name for a broker queue: letters, digits, '.', '-' and '_' (Redis and AMQP both take them as they are).
+_QUEUE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def env_queue(name: str) -> str:
+    """A queue name, or '' when unset."""
+    value = env_str(name)
+    if value and not _QUEUE.match(value):
+        raise ImproperlyConfigured(f"{name} must be a queue name (letters, digits, '.', '-', '_'), got {value!r}")
+    return value
+
+
 # DRF's throttle rate: requests per second, minute, hour or day (its parser reads the first letter of the period).
 _RATE = re.compile(r"^[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)$")
 

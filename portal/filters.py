@@ -1,7 +1,7 @@
 """The FilterSets of the change log: the history pages filter by person, date range and kind; the audit log also by
 kind of object."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import django_filters
@@ -29,7 +29,22 @@ _descending_lazy = lazy(_descending, str)
 class OrderingFilter(django_filters.OrderingFilter):
     """django-filter's, with choices written in the reader's language: django-filter writes "(descending)" once,
     in the language active when the FilterSet is defined (at import), and names a choice it has no label for by its
-    parameter ("State year"). Every field needs its label (`field_labels`, lazily translated)."""
+    parameter ("State year"). Every field needs its label (`field_labels`, lazily translated).
+
+    `expressions` orders a field by an expression made when a list is asked for instead of by its column: a name in
+    the reader's language (registry.models.local_name), which the language active at import would not give."""
+
+    def __init__(self, *args: Any, expressions: Mapping[str, Callable[[], Any]] | None = None, **kwargs: Any) -> None:
+        self.expressions = dict(expressions or {})
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param: str) -> Any:
+        descending = param.startswith("-")
+        field = self.param_map.get(param.removeprefix("-"))
+        if field not in self.expressions:
+            return super().get_ordering_value(param)
+        expression = self.expressions[field]()
+        return expression.desc() if descending else expression.asc()
 
     def build_choices(self, fields: Mapping[str, str], labels: Mapping[str, Promise]) -> list[tuple[str, Any]]:
         missing = sorted(set(fields) - set(labels))

@@ -1,8 +1,11 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
+
+from portal.api.exceptions import error_body
 
 API_PREFIX = "/api/"
 API_LANGUAGE = "en"
@@ -26,8 +29,20 @@ class RejectNullCharactersMiddleware:
             or "\x00" in request.META.get("QUERY_STRING", "")
             or any("\x00" in value for values in request.GET.lists() for value in values[1])
         ):
-            return HttpResponseBadRequest("Null characters are not allowed in the URL.")
+            with translation.override(early_language(request)):
+                message = _("Null characters are not allowed in the URL.")
+                if request.path.startswith(API_PREFIX):
+                    return JsonResponse(error_body(code="null_character", message=message), status=400)
+                return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+def early_language(request: HttpRequest) -> str:
+    """The language of an answer given before LocaleMiddleware and ApiLanguageMiddleware have run (a refusal by an
+    earlier middleware): the one they would choose."""
+    if request.path.startswith(API_PREFIX) and not request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip():
+        return API_LANGUAGE
+    return translation.get_language_from_request(request)
 
 
 class ApiLanguageMiddleware:

@@ -9,11 +9,16 @@ such a request is answered fresh. Where a value passes its check here but the vi
 while answering 200 (a page number past the last page, a region that does not exist), the view calls `decline`
 and its answer is not stored under the URL asked for.
 
+Each view also declares what its answer shows, as tags (`portal.cache_tags`): `depends=` the tags themselves, or a
+function of the URL's keyword arguments and the key's query parameters that gives them (it must not query the
+database: it runs before every answer from the cache). A write bumps the tags of what it changes, so that it drops
+only the answers that show it.
+
 The declarations live in `portal` so that every app's views can make them; the cache itself is in `reports`.
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -22,30 +27,50 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from rest_framework.request import Request
 
+from portal.cache_tags import Tag, with_all
+
 Check = Callable[[str], bool]  # whether a query parameter's value may be part of a cache key
 V = TypeVar("V")
+# The tags an answer shows, from the URL's keyword arguments and the query parameters of its key.
+Depends = Callable[[Mapping[str, Any], Mapping[str, str]], Iterable[Tag]]
 # The request attribute that marks an answer its view does not want shared (`decline`).
 DECLINED = "_page_cache_declined"
 
 
 @dataclass(frozen=True)
 class PageCache:
-    """What the anonymous answer of a cached view depends on besides the language, the path and the data."""
+    """What the anonymous answer of a cached view depends on besides the language and the path."""
 
+    depends: Depends  # the tags of what the answer shows
     # Query parameter -> the check of its value. A check that accepts "" declares that the empty value means the
     # same as no parameter (as a filter form sends a field left empty): it is then left out of the key.
     parameters: Mapping[str, Check] = field(default_factory=dict)
     headers: tuple[str, ...] = ()  # request headers the view varies on (and names in Vary), part of the key
 
+    def tags(self, kwargs: Mapping[str, Any], query: list[tuple[str, str]]) -> tuple[Tag, ...]:
+        """The tags of one answer (`portal.cache_tags.ALL` included)."""
+        return with_all(self.depends(kwargs, dict(query)))
 
-def cached_page(*, parameters: Mapping[str, Check] | None = None, headers: tuple[str, ...] = ()) -> Callable[[V], V]:
-    """Let the page cache share the anonymous answers of this view (a function or a view class)."""
+
+def cached_page(
+    *,
+    parameters: Mapping[str, Check] | None = None,
+    headers: tuple[str, ...] = (),
+    depends: Iterable[Tag] | Depends,
+) -> Callable[[V], V]:
+    """Let the page cache share the anonymous answers of this view (a function or a view class), which show what
+    `depends` names (required: an answer that named nothing would be dropped only by `portal.cache_tags.ALL`)."""
+    shows = depends if callable(depends) else _always(tuple(depends))
 
     def mark(view: V) -> V:
-        view.page_cache = PageCache(dict(parameters or {}), headers)  # type: ignore[attr-defined]
+        view.page_cache = PageCache(shows, dict(parameters or {}), headers)  # type: ignore[attr-defined]
         return view
 
     return mark
+
+
+def _always(tags: tuple[Tag, ...]) -> Depends:
+    return lambda kwargs, query: tags
 
 
 def declared(view_function: Callable[..., Any]) -> PageCache | None:

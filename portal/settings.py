@@ -25,6 +25,7 @@ from portal.env import (
     env_networks,
     env_percent,
     env_positive,
+    env_queue,
     env_rate,
     env_required,
     env_str,
@@ -136,6 +137,12 @@ TEMPLATES = [
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
+    # No JIT compilation: the portal's statements are short (a page, an ingest's batch, an evaluation), and JIT's
+    # cost model, fooled by large row estimates over a big results table, spent seconds compiling statements that
+    # run in milliseconds. Analytical work outside the portal may turn it on for its own sessions.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "qaldyq.sqlite3")}}
@@ -298,6 +305,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 4xx (and 503) in the API's one error shape (portal.api.exceptions).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.exceptions.error_responses_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RegionKindEnum": "registry.models.RegionKind",
         "DepositKindEnum": "registry.models.DepositKind",
@@ -336,6 +348,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# File ingests on a queue of their own, when named: a million-row file then occupies a worker of that queue (`celery
+# worker -Q <name>`) and never delays evaluations, refreshes and messages on the default one. Unset: one queue.
+CELERY_INGEST_QUEUE = env_queue("CELERY_INGEST_QUEUE")
+CELERY_TASK_ROUTES = {"monitoring.tasks.ingest_file": {"queue": CELERY_INGEST_QUEUE}} if CELERY_INGEST_QUEUE else {}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=0)},
     "sweep-unevaluated-submissions": {"task": "monitoring.tasks.sweep_unevaluated", "schedule": 60.0},
@@ -345,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "portal.tasks.send_outbox", "schedule": 60.0},
     "remind-filers": {"task": "registry.returns.tasks.remind_filers", "schedule": crontab(hour=9, minute=0)},
     "check-aggregates": {"task": "reports.tasks.check_aggregates", "schedule": crontab(hour=2, minute=30)},
+    # The results table's partitions of the current month and the next three (monitoring.partitions).
+    "ensure-result-partitions": {
+        "task": "monitoring.tasks.ensure_result_partitions",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 # Long work (reading a file, evaluating a submission, making a report) holds a lease on its row (portal.leases):

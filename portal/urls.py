@@ -45,4 +45,5 @@ urlpatterns = [
 # JSON for API clients, a page made without the database for browsers; 413 for a body too large, 503 with
 # Retry-After when the database, the cache or the broker cannot be reached (portal.errors).
 handler400 = "portal.errors.bad_request"
+handler404 = "portal.errors.not_found"
 handler500 = "portal.errors.server_error"

@@ -10,7 +10,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal.filters import OrderingFilter
-from registry.models import Deposit, DepositKind, DepositStatus, DepositSubkind, Enterprise, Region, name_search
+from registry.models import (
+    Deposit,
+    DepositKind,
+    DepositStatus,
+    DepositSubkind,
+    Enterprise,
+    Region,
+    local_name,
+    name_search,
+)
 
 
 class BoundingBoxField(forms.CharField):
@@ -69,6 +78,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields=(("name", "name"), ("bin", "bin"), ("region__iso_code", "region")),
         field_labels={"name": _("Name"), "bin": _("BIN"), "region__iso_code": _("Region")},
         label=_("Order by"),
+        expressions={"name": local_name},  # the name the reader reads
     )
 
     class Meta:
@@ -112,6 +122,7 @@ class DepositFilterSet(django_filters.FilterSet):
             "region__iso_code": _("Region"),
         },
         label=_("Order by"),
+        expressions={"name": local_name},  # the name the reader reads
     )
 
     class Meta:

@@ -1,5 +1,8 @@
 """Reads that need scoping or joins beyond `restrict`."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -11,6 +14,17 @@ from portal.permissions import Action, AnyUser, require
 from portal.selectors import history_of
 from registry.models import Deposit, DepositKind, Enterprise, Region, local_name
 from registry.outlines import Bounds, map_outlines, region_bounds
+
+
+def enterprise_name(params: Mapping[str, Any]) -> str:
+    """The enterprise a stored message tells of (portal.outbox), named when the message is shown, in the reader's
+    language: messages keep its id (`enterprise_id`), not a name written in whatever language was active when they
+    were stored. Those stored before kept the name as text (`enterprise`)."""
+    if "enterprise_id" in params:
+        enterprise = Enterprise.objects.filter(pk=params["enterprise_id"]).first()
+        if enterprise is not None:
+            return enterprise.local_name
+    return str(params.get("enterprise", ""))
 
 
 def deposit_list(*, user: AnyUser) -> QuerySet[Deposit]:

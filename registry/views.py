@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from portal import cache_tags
 from portal.filters import ChangeRecordFilterSet
 from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page, decline, filterset_parameters, integer, integer_field, matching, optional
@@ -27,7 +28,7 @@ from portal.views import change_records_context
 from registry import estimates, selectors, services
 from registry.filters import DepositFilterSet, EnterpriseFilterSet
 from registry.forms import ComponentForm, DepositForm, EnterpriseForm, ForecastForm, SurveyForm, SurveyUploadForm
-from registry.models import Deposit, Enterprise
+from registry.models import Deposit, Enterprise, local_name
 
 PAGE_SIZE = 50
 # What the page cache may key a list by: the filters' choices, an existing region's code, a page number.
@@ -45,11 +46,15 @@ def _page(request: HttpRequest, items: QuerySet) -> Page:
 
 
 @cached_page(
-    parameters={**filterset_parameters(DepositFilterSet, region=REGION), "page": PAGE}, headers=("HX-Request",)
+    parameters={**filterset_parameters(DepositFilterSet, region=REGION), "page": PAGE},
+    headers=("HX-Request",),
+    depends=[cache_tags.deposits()],  # their operators' names too: an enterprise's change bumps it
 )
 @vary_on_headers("HX-Request")  # htmx asks for the results only
 def deposit_list(request: HtmxRequest) -> HttpResponse:
-    filterset = DepositFilterSet(request.GET, queryset=selectors.deposit_list(user=request.user))
+    # By the name the reader reads, unless another order is asked for.
+    deposits = selectors.deposit_list(user=request.user).order_by(local_name(), "pk")
+    filterset = DepositFilterSet(request.GET, queryset=deposits)
     if not filterset.is_valid():
         decline(request)  # the errors are shown, never cached (a region code that does not exist)
     deposits = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -78,7 +83,11 @@ def _forecast_context(request: HttpRequest, deposit: Deposit) -> dict[str, objec
     return {"forecast_form": form, "forecast": forecast, "forecast_error": error}
 
 
-@cached_page(parameters={"year": integer_field(ForecastForm.base_fields["year"])}, headers=("HX-Request",))
+@cached_page(
+    parameters={"year": integer_field(ForecastForm.base_fields["year"])},
+    headers=("HX-Request",),
+    depends=lambda kwargs, query: [cache_tags.deposit(kwargs["pk"])],  # with its surveys, composition, operator
+)
 @vary_on_headers("HX-Request")  # htmx asks for the forecast only
 def deposit_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(selectors.deposit_detail_queryset(user=request.user), pk=pk)
@@ -208,14 +217,18 @@ def deposit_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/history.html", {"object": deposit, **context})
 
 
-@cached_page(parameters={**filterset_parameters(EnterpriseFilterSet, region=REGION), "page": PAGE})
+@cached_page(
+    parameters={**filterset_parameters(EnterpriseFilterSet, region=REGION), "page": PAGE},
+    depends=[cache_tags.ENTERPRISES],  # with their deposit counts
+)
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Enterprise.objects.restrict(request.user, Action.VIEW)
         .select_related("region")
         # Only the deposits the user may see: the count would otherwise tell of unpublished ones.
         .annotate(deposit_count=Count("deposits", filter=Q(deposits__in=selectors.deposit_list(user=request.user))))
-        .order_by("name", "pk")  # Meta.ordering does not apply to a query with an aggregate
+        # By the name the reader reads (Meta.ordering, the registered name, would not apply to an aggregate anyway).
+        .order_by(local_name(), "pk")
     )
     filterset = EnterpriseFilterSet(request.GET, queryset=queryset)
     if not filterset.is_valid():
@@ -227,7 +240,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_page()
+@cached_page(depends=lambda kwargs, query: [cache_tags.enterprise(kwargs["pk"])])  # with its deposits
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(
         Enterprise.objects.restrict(request.user, Action.VIEW).select_related("region"), pk=pk
@@ -266,7 +279,7 @@ def enterprise_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/history.html", {"object": enterprise, **context})
 
 
-@cached_page()
+@cached_page(depends=[])  # the regions only, whose every change bumps portal.cache_tags.ALL
 def region_outlines(request: HttpRequest) -> JsonResponse:
     """The region outlines the maps draw without tiles, named in the reader's language."""
     response = JsonResponse(selectors.region_outlines(), content_type="application/geo+json")

@@ -38,11 +38,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from monitoring import partitions
 from monitoring.models import BASE_UNIT, Result, Severity
 from portal.tasks import enqueue
 from registry.returns.models import ReturnLine, ReturnStatus, WasteReturn
 from registry.returns.selectors import expected_filers
-from reports import cache as stats_cache
+from reports import invalidation
 from reports.models import DirtyAggregate, MonitoringAggregate, ReturnCoverage, WasteAggregate
 
 logger = logging.getLogger(__name__)
@@ -111,14 +112,23 @@ def _waste_rows(year: int | None, region_id: int | None) -> list[WasteAggregate]
     ]  # fmt: skip
 
 
-def _monitoring_rows(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
-    # The public monitoring statistics: the results of published points only (an unpublished point's figures are
-    # its enterprise's and its inspectors'); publishing or withdrawing a point marks its years (reports.signals).
+def monitoring_grouped(year: int | None, region_id: int | None) -> QuerySet:
+    """The monitoring statistics of a year and region (all of them when None), grouped by the database.
+
+    The public monitoring statistics: the results of published points only (an unpublished point's figures are
+    its enterprise's and its inspectors'); publishing or withdrawing a point marks its years (reports.signals). A
+    year is read by its range of sampling times, which the planner prunes to the year's partitions of the results
+    table (monitoring.partitions), besides its `sampled_on` year (the same rows: the local date of sampling). The
+    years whose results are archived are not read: their figures are kept (`Aggregate.kept_before`).
+    """
     results = Result.objects.filter(evaluated=True, point__is_published=True)
     if year is not None:
-        results = results.filter(sampled_on__year=year)
+        start, end = partitions.year_range(year)
+        results = results.filter(sampled_at__gte=start, sampled_at__lt=end, sampled_on__year=year)
+    if (archived := partitions.archived_before()) is not None:
+        results = results.filter(sampled_at__gte=partitions.year_range(archived)[0])
     held, region = year_end_region("point__enterprise", ExtractYear("sampled_on"), region_id)
-    grouped = (
+    return (
         results.filter(held)
         .order_by()
         .values(
@@ -138,6 +148,9 @@ def _monitoring_rows(year: int | None, region_id: int | None) -> list[Monitoring
             n_enterprises=Count("point__enterprise", distinct=True),
         )
     )
+
+
+def _monitoring_rows(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
     return [
         MonitoringAggregate(
             year=row["year"], region_id=row["region"], pollutant_code=row["code"], medium=row["where"],
@@ -145,7 +158,7 @@ def _monitoring_rows(year: int | None, region_id: int | None) -> list[Monitoring
             exceeding=row["n_exceeding"], high=row["n_high"], extreme=row["n_extreme"], points=row["n_points"],
             enterprises=row["n_enterprises"],
         )
-        for row in grouped
+        for row in monitoring_grouped(year, region_id)
     ]  # fmt: skip
 
 
@@ -205,6 +218,14 @@ class Aggregate:
     rows: Callable[[int | None, int | None], Sequence[Model]]
     # False: a mark of any region of a year recomputes the table's rows of the whole year.
     by_region: bool = True
+    # The first year whose rows may be recomputed: the rows of the years before it are kept as they are, their
+    # sources archived (monitoring.partitions.archive_results); None: every year.
+    kept_before: Callable[[], int | None] = lambda: None
+
+
+def _recomputable(aggregate: Aggregate, rows: QuerySet) -> QuerySet:
+    kept = aggregate.kept_before()
+    return rows if kept is None else rows.filter(year__gte=kept)
 
 
 KINDS: dict[str, tuple[Aggregate, ...]] = {
@@ -212,7 +233,9 @@ KINDS: dict[str, tuple[Aggregate, ...]] = {
         Aggregate("waste", WasteAggregate, _waste_rows),
         Aggregate("coverage", ReturnCoverage, _coverage_rows, by_region=False),
     ),
-    "monitoring": (Aggregate("monitoring", MonitoringAggregate, _monitoring_rows),),
+    "monitoring": (
+        Aggregate("monitoring", MonitoringAggregate, _monitoring_rows, kept_before=partitions.archived_before),
+    ),
 }
 
 # Every writer of the aggregate tables (a mark's refresh, the full rebuild, the check against a rebuild) holds this
@@ -239,12 +262,13 @@ def recompute(kind: str, *, year: int | None = None, region_id: int | None = Non
     table of the kind; returns how many rows the kind's first table has. The caller holds the writers' lock in its
     transaction."""
     counts = []
+    before = invalidation.snapshot(KINDS[kind], year, region_id)  # the cache drops only what changes
     for aggregate in KINDS[kind]:
         region = region_id if aggregate.by_region else None
         rows = aggregate.model._default_manager
-        _scope(rows.all(), "year", "region_id", year, region).delete()
+        _scope(_recomputable(aggregate, rows.all()), "year", "region_id", year, region).delete()
         counts.append(len(rows.bulk_create(aggregate.rows(year, region))))
-    stats_cache.invalidate()
+    invalidation.recomputed(kind, KINDS[kind], year, region_id, before)
     return counts[0]
 
 
@@ -369,10 +393,12 @@ def _same(field: Field, first: object, second: object) -> bool:
 
 
 def _compare(
-    model: type[Model], rebuilt_rows: Sequence[Model], *, repair: bool
+    aggregate: Aggregate, rebuilt_rows: Sequence[Model], *, repair: bool
 ) -> list[tuple[Figures, Figures | None, Figures | None]]:
     """(key, incremental, rebuilt) of every row that differs, matched by the table's unique key; with `repair`,
-    the differing rows are updated, inserted or deleted to match the rebuild."""
+    the differing rows are updated, inserted or deleted to match the rebuild (the rows kept of archived years are
+    left out of both)."""
+    model = aggregate.model
     (unique,) = [constraint for constraint in model._meta.constraints if isinstance(constraint, UniqueConstraint)]
     key_names = [field.attname for field in model._meta.concrete_fields if field.name in unique.fields]
     fields = [
@@ -388,7 +414,7 @@ def _compare(
 
     rows = model._default_manager
     rebuilt = {key(row): row for row in rebuilt_rows}
-    current = {key(row): row for row in rows.all()}
+    current = {key(row): row for row in _recomputable(aggregate, rows.all())}
     differences: list[tuple[Figures, Figures | None, Figures | None]] = []
     missing, changed, extra = [], [], []
     for row_key in sorted(rebuilt.keys() | current.keys()):
@@ -418,7 +444,7 @@ def check_against_rebuild(*, repair: bool) -> list[Difference]:
     """Compare every incremental aggregate with a fresh rebuild, computed in memory and matched row by row on the
     tables' unique keys; log every difference and, with `repair`, write the rebuilt figures over the rows that
     differ (and clear the marks the rebuild covered). The nightly job repairs; `manage.py check_aggregates` too,
-    or only reports with --dry-run. The statistics cache is invalidated only when something was repaired."""
+    or only reports with --dry-run. The cache drops the answers of the years and regions repaired, if any."""
     with transaction.atomic():
         # The writers' lock first: no refresh commits between the rebuild and the comparison (see WRITERS_LOCK),
         # and the marks read next are older than the data the rebuild reads.
@@ -428,7 +454,7 @@ def check_against_rebuild(*, repair: bool) -> list[Difference]:
             (kind, aggregate, difference)
             for kind, kind_aggregates in KINDS.items()
             for aggregate in kind_aggregates
-            for difference in _compare(aggregate.model, aggregate.rows(None, None), repair=repair)
+            for difference in _compare(aggregate, aggregate.rows(None, None), repair=repair)
         ]
         marked = set(DirtyAggregate.objects.values_list("kind", "year", "region_id"))
         marked_years = {(kind, year) for kind, year, _region_id in marked}
@@ -445,7 +471,7 @@ def check_against_rebuild(*, repair: bool) -> list[Difference]:
         if repair:
             _clear(marks)
             if differences:
-                stats_cache.invalidate()
+                invalidation.repaired((d.kind, d.key["year"], d.key["region_id"]) for d in differences)
     for difference in differences:
         logger.warning("aggregate differs from a rebuild%s: %s", " (repaired)" if repair else "", difference)
     return differences

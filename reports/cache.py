@@ -1,87 +1,75 @@
-"""Statistics and the public pages are read far more often than they change. Two caches share one version
-number, which every change of an aggregate, of the published tables or of the registry data the public reads
-bumps (on commit, see `reports.signals`), so nothing stale is ever served:
+"""Statistics and the public pages are read far more often than they change. Two caches keep them, each entry
+with the versions of the tags it depends on (`portal.cache_tags`: a region's figures of a year, an enterprise, a
+deposit, the published series...), and is served only while all of them still hold. A write bumps the tags of what
+it changes, on commit (`reports.signals`, the aggregates' recompute), so nothing stale is ever served and nothing
+else is dropped: a return accepted in one region leaves the pages of the other regions cached.
 
-- `cached()` keeps computed statistics, for every reader;
+- `cached()` keeps computed statistics, for every reader, under the tags its caller names;
 - `PublicPageCacheMiddleware` keeps whole answers of the public pages and of the statistics API, for anonymous
   readers only, keyed by the language, the path, the query parameters the view declares (`portal.page_cache`:
   only values from a known set, so that made-up URLs cannot fill the cache) and the request headers the view
-  says its answer varies on; each entry holds the version it was rendered under, so that one read (the version
-  and the entry together) answers a request.
+  says its answer varies on, under the tags the view declares next to it (`cached_page(depends=...)`); one read
+  (the entry and its tags' versions together) answers a request.
 
 Every entry expires (a Redis that also holds the Celery queues evicts only such keys, `maxmemory-policy
-volatile-lru`, see `portal.checks`), the version key too: a lost version is replaced from the clock.
+volatile-lru`, see `portal.checks`), the versions too: a lost version is replaced by a new one, which no entry holds.
 
 A cached page holds nothing of one reader: it is rendered with a placeholder for the CSRF token (the language
-switcher's form and htmx's headers carry one), and every answer, cached or not, gets the reader's own token.
+switcher's form and htmx's headers carry one), and every answer, cached or not, gets the reader's own token. Each
+answer the cache could have given says what happened in `X-Page-Cache` (hit: from the cache; miss: rendered and
+stored if shareable), so that a load test can count the hit rate.
 """
 
 import hashlib
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from portal import cache_tags
+from portal.cache_tags import Tag, Versions
 from portal.page_cache import PageCache, declared, declined, key_parameters
 
-VERSION_KEY = "stats:version"
 TIMEOUT = 24 * 3600
-# The version outlives every entry stored under it; when it expires, the next one comes from the clock.
-VERSION_TIMEOUT = 30 * 24 * 3600
 # Pages also expire on their own: a few details depend on the date (the forecast's default year).
 PAGE_TIMEOUT = 3600
 CSRF_PLACEHOLDER = "qaldyq-csrf-token-placeholder"
 # The request attribute that marks a request whose answer is rendered for the cache (a `_Fill`).
 FILL = "_page_cache_fill"
+HIT_HEADER = "X-Page-Cache"
 COMMAS = re.compile(r"\s*,\s*")  # between the headers a Vary names, as django.utils.cache splits them
 T = TypeVar("T")
 
 
-def _version() -> int:
-    # Started from the clock rather than from 1: a version key lost while entries survive must not meet them again.
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=VERSION_TIMEOUT)
-    assert version is not None  # get_or_set gives the value it finds or sets
-    return version
-
-
-def invalidate() -> None:
-    """Bump the version once the current transaction commits (readers never see data older than the commit)."""
-
-    def bump() -> None:
-        try:
-            cache.incr(VERSION_KEY)  # keeps the key's expiry
-        except ValueError:  # the key was evicted: a fresh version from the clock
-            cache.set(VERSION_KEY, time.time_ns(), timeout=VERSION_TIMEOUT)
-
-    transaction.on_commit(bump)
-
-
-def cached(name: str, *parts: object, compute: Callable[[], T]) -> T:
-    key = ":".join(["stats", str(_version()), get_language() or "", name, *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=TIMEOUT)
+def cached(name: str, *parts: object, depends: Iterable[Tag], compute: Callable[[], T]) -> T:
+    """The value `compute` gives, kept until a tag of `depends` (what it reads) is bumped."""
+    tags = cache_tags.with_all(depends)
+    key = ":".join(["stats", get_language() or "", name, *map(str, parts)])
+    found = cache.get_many([key, *cache_tags.version_keys(tags)])
+    versions = cache_tags.versions(tags, found)
+    entry = found.get(key)
+    if entry is not None and entry[0] == versions:
+        return entry[1]
+    value = compute()  # after the versions were read: a change committed meanwhile leaves this entry outdated
+    cache.set(key, (versions, value), timeout=TIMEOUT)
     return value
 
 
 @dataclass(frozen=True)
 class _Fill:
-    """A request whose answer is rendered for the cache: where to store it, and under which version."""
+    """A request whose answer is rendered for the cache: where to store it, and under which versions."""
 
     view: PageCache
     key: str
-    version: int
+    versions: Versions
 
 
 class PublicPageCacheMiddleware:
@@ -103,7 +91,8 @@ class PublicPageCacheMiddleware:
         if fill is not None:  # rendered for the cache (see `process_view`)
             if isinstance(response, HttpResponse) and _shareable(request, response, fill.view):
                 headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-                cache.set(fill.key, (fill.version, response.content, headers), PAGE_TIMEOUT)
+                cache.set(fill.key, (fill.versions, response.content, headers), PAGE_TIMEOUT)
+            response[HIT_HEADER] = "miss"
             _insert_csrf_token(request, response)
         return response
 
@@ -115,16 +104,18 @@ class PublicPageCacheMiddleware:
         if view is None or parameters is None:
             return None
         key = _page_key(request, view, parameters)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _version()
+        tags = view.tags(kwargs, parameters)
+        found = cache.get_many([key, *cache_tags.version_keys(tags)])
+        versions = cache_tags.versions(tags, found)
         entry = found.get(key)
-        if entry is None or entry[0] != version:
-            # The version read now is stored with the page: a page rendered while a change commits is stored
-            # under the old version, and so never served.
-            setattr(request, FILL, _Fill(view, key, version))
+        if entry is None or entry[0] != versions:
+            # The versions read now are stored with the page: a page rendered while a change commits is stored
+            # under an old version, and so never served.
+            setattr(request, FILL, _Fill(view, key, versions))
             return None
-        _version_rendered, content, headers = entry
+        _versions_rendered, content, headers = entry
         response = HttpResponse(content, headers=headers)
+        response[HIT_HEADER] = "hit"
         _insert_csrf_token(request, response)
         return response
 

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import OPEN_ALERT, Alert, AlertStatus, Severity, Submission
+from portal import cache_tags
 from portal.permissions import Action, AnyUser, can
 from registry.models import Enterprise
 from registry.returns import selectors as return_selectors
@@ -18,6 +19,9 @@ from registry.selectors import deposit_list, deposit_map_points, map_settings
 from reports.cache import cached
 from reports.selectors import NationalYear, national_indicators
 
+# What the national indicators show (the dashboard's and the home page's): every year's national waste figures, the
+# published ones, and the population.
+NATIONAL = (cache_tags.figures("waste", None, None), cache_tags.PUBLISHED, cache_tags.YEAR_REFERENCE)
 # Each panel lists this many rows at most, with a link to the whole list.
 PANEL_ROWS = 5
 
@@ -46,7 +50,7 @@ def _with_deadlines(returns: QuerySet[WasteReturn]) -> list[tuple[WasteReturn, d
 
 def home(*, user: AnyUser, today: datetime.date) -> Home:
     deposits = deposit_list(user=user)
-    published = [year for year in cached("national", compute=national_indicators) if year.published]
+    published = [year for year in cached("national", depends=NATIONAL, compute=national_indicators) if year.published]
     page = Home(
         totals=deposits.aggregate(count=Count("id"), tonnage=Sum("tonnage_t")),
         map_points=deposit_map_points(deposits),
@@ -56,7 +60,7 @@ def home(*, user: AnyUser, today: datetime.date) -> Home:
     returns = return_selectors.return_list(user=user).select_related("enterprise__region", "current")
     alerts = monitoring_selectors.alerts(user=user).filter(status__in=OPEN_ALERT)
     if can(user, Action.FILE):
-        page.returns = _with_deadlines(returns.order_by("-year", "enterprise__name")[:PANEL_ROWS])
+        page.returns = _with_deadlines(returns[:PANEL_ROWS])  # newest first, by name (return_list)
         page.submissions = list(monitoring_selectors.submissions(user=user)[:PANEL_ROWS])
         page.open_alerts = list(monitoring_selectors.alert_rows(alerts)[:PANEL_ROWS])
     if can(user, Action.DECIDE):

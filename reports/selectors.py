@@ -4,6 +4,7 @@ every figure reported in returns."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from django.conf import settings
@@ -109,6 +110,12 @@ class RegionalTable:
     @property
     def years(self) -> list[int]:
         return sorted({column.year for column in self.columns})
+
+    @property
+    def column_groups(self) -> list[tuple[str, int]]:
+        """The runs of adjacent columns of one source, (source, how many): the header names each source once, above
+        its years, so that a column is no wider than its figures."""
+        return [(source, len(list(run))) for source, run in groupby(self.columns, key=lambda column: column.source)]
 
 
 def published_values(*, year: int | None = None, region: str | None = None) -> QuerySet[PublishedValue]:

@@ -1,28 +1,50 @@
-"""reports listens to registry and monitoring; they do not know it exists."""
+"""reports listens to registry and monitoring; they do not know it exists.
+
+It marks the aggregates a change makes stale (the refresh recomputes them and bumps the cache tags of the figures
+that changed, `reports.invalidation`), and bumps the cache tags (`portal.cache_tags`) of the rows the public pages
+read directly, on commit: only the answers that show a changed row are dropped."""
 
 import datetime
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 from django.db.models.functions import ExtractYear
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
-from monitoring.models import MonitoringPoint, Result
+from monitoring.models import MonitoringPoint, MpcNorm, Pollutant, Result, Unit
 from monitoring.signals import submission_evaluated
-from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise, Region
+from portal import cache_tags
+from portal.cache_tags import Tag
+from registry.models import (
+    Deposit,
+    DepositComponent,
+    DepositRegionPeriod,
+    DepositSurvey,
+    Enterprise,
+    EnterpriseRegionPeriod,
+    Membership,
+    Region,
+    RegionSplit,
+)
 from registry.region_history import enterprise_region_on, year_end
-from registry.returns.models import WasteReturn
+from registry.returns.models import FilingYear, WasteCode, WasteReturn
 from registry.returns.signals import return_accepted, return_sent_back, return_submitted
 from registry.signals import enterprise_regions_changed
-from reports import cache as stats_cache
 from reports.aggregates import mark_dirty
 from reports.models import PublishedSeries, PublishedValue, ReturnCoverage, YearReference
 
+# Reference rows that many public pages show (a pollutant's name and norm in every popup and chart, a waste code's
+# name, a year's deadline, which region an enterprise or deposit lay in which year): an administrator changes them
+# rarely, so a change is not narrowed.
+REFERENCE_MODELS = (Pollutant, MpcNorm, Unit, WasteCode, FilingYear, RegionSplit, EnterpriseRegionPeriod,
+                    DepositRegionPeriod)  # fmt: skip
 # Rows shown on the cached public pages (the views marked with portal.page_cache.cached_page) besides the
-# aggregates, whose recompute invalidates the cache itself. Every write to them goes through save() or delete(),
-# in the services, the reference loaders or the admin, so these signals see them all.
+# aggregates, whose recompute bumps the tags of the figures it changes. Every write to them goes through save() or
+# delete(), in the services, the reference loaders or the admin, so these signals see them all (`_shown_in` says
+# which tags each bumps); the published values' bulk loader bumps their tag itself (reports.reference).
 PUBLIC_MODELS = (Region, Enterprise, Deposit, DepositSurvey, DepositComponent, MonitoringPoint, PublishedSeries,
-                 PublishedValue, YearReference)  # fmt: skip
+                 PublishedValue, YearReference, *REFERENCE_MODELS)  # fmt: skip
 
 
 # A year's figures lie in the region each enterprise was in on 31 December of that year (registry.region_history),
@@ -36,7 +58,8 @@ def _enterprise_of(waste_return_id: int) -> int:
 def on_return_accepted(sender: Any, *, waste_return_id: int, year: int, **kwargs: Any) -> None:
     enterprise_id = _enterprise_of(waste_return_id)
     mark_dirty("waste", [(year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))])
-    stats_cache.invalidate()  # the enterprise page reads accepted returns directly, without waiting for the refresh
+    # The enterprise's pages read accepted returns directly, without waiting for the refresh: saving the return
+    # bumped their tag (`on_filing_changed`).
 
 
 # The coverage of a year (reports.models.ReturnCoverage) is recomputed with the waste figures of any region of that
@@ -61,20 +84,31 @@ def on_return_sent_back(sender: Any, *, waste_return_id: int, year: int, **kwarg
     mark_dirty("waste", [(year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))])
 
 
+def on_filing_changed(sender: Any, *, instance: WasteReturn | Membership, **kwargs: Any) -> None:
+    """An enterprise's statistics page shows its accepted returns, and the years it was expected to file (having
+    begun a return, filed the year before, or a staff account) without an accepted one: a return created,
+    submitted, accepted or corrected, or a staff account added or removed, changes it."""
+    cache_tags.bump(cache_tags.returns(instance.enterprise_id))
+
+
 def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -> None:
-    pairs = (
+    found = list(
         Result.objects.filter(submission_id=submission_id)
         .order_by()
-        .values_list(ExtractYear("sampled_on"), "point__enterprise_id")
+        .values_list(ExtractYear("sampled_on"), "point__enterprise_id", "point_id")
         .distinct()
     )
     mark_dirty(
         "monitoring",
         [
             (year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))
-            for year, enterprise_id in pairs
+            for year, enterprise_id in {(year, enterprise_id) for year, enterprise_id, _point in found}
         ],
     )
+    # The point map shows each point's latest results; the statistics follow with the refresh.
+    points = {point_id for _year, _enterprise, point_id in found}
+    if points:
+        cache_tags.bump(cache_tags.POINTS, *map(cache_tags.point, points))
 
 
 def on_point_saved(sender: Any, *, instance: MonitoringPoint, update_fields: Any, raw: bool, **kwargs: Any) -> None:
@@ -120,13 +154,71 @@ def on_enterprise_regions_changed(
             mark_dirty(kind, periods)
 
 
-def on_public_row_changed(sender: Any, **kwargs: Any) -> None:
-    stats_cache.invalidate()
+def _region_codes(region_ids: set[int]) -> list[str]:
+    return list(Region.objects.filter(pk__in=region_ids).values_list("iso_code", flat=True))
+
+
+def _enterprise_shown_in(enterprise: Enterprise) -> list[Tag]:
+    """Its pages and the list, and where its name shows: the pages of its deposits, every list and map of deposits
+    (the operator filter's choices, the popups) and the point map."""
+    deposits = list(Deposit._base_manager.filter(operator_id=enterprise.pk).values_list("pk", "region_id"))
+    return [
+        cache_tags.enterprise(enterprise.pk), cache_tags.ENTERPRISES, cache_tags.deposits(), cache_tags.POINTS,
+        *(cache_tags.deposit(pk) for pk, _region in deposits),
+        *map(cache_tags.deposits, _region_codes({region for _pk, region in deposits})),
+    ]  # fmt: skip
+
+
+def on_deposit_saving(sender: Any, *, instance: Deposit, raw: bool, **kwargs: Any) -> None:
+    """Where a deposit showed before this save: a deposit moved to another region or operator leaves their pages."""
+    if not raw and instance.pk is not None:
+        before = Deposit._base_manager.filter(pk=instance.pk).values_list("region_id", "operator_id").first()
+        instance._shown_before = before  # type: ignore[attr-defined]
+
+
+def _deposit_shown_in(deposit: Deposit) -> list[Tag]:
+    """Its page, the lists and maps of deposits (its region's page's), its operator's pages and the list of
+    enterprises (their deposit counts); before and after a move."""
+    regions, operators = {deposit.region_id}, {deposit.operator_id}
+    before = getattr(deposit, "_shown_before", None)
+    if before is not None:
+        regions.add(before[0])
+        operators.add(before[1])
+    return [
+        cache_tags.deposit(deposit.pk), cache_tags.deposits(), cache_tags.ENTERPRISES,
+        *map(cache_tags.deposits, _region_codes(regions)), *map(cache_tags.enterprise, operators),
+    ]  # fmt: skip
+
+
+def _shown_in(row: Model) -> list[Tag]:
+    """The cache tags of the answers that show a row of PUBLIC_MODELS."""
+    if isinstance(row, Enterprise):
+        return _enterprise_shown_in(row)
+    if isinstance(row, Deposit):
+        return _deposit_shown_in(row)
+    if isinstance(row, DepositSurvey | DepositComponent):
+        # The deposit page's chart, composition and potential; a survey that changes the deposit's state saves the
+        # deposit too (registry.services), which bumps the lists.
+        return [cache_tags.deposit(row.deposit_id)]
+    if isinstance(row, MonitoringPoint):
+        return [cache_tags.POINTS, cache_tags.point(row.pk)]
+    if isinstance(row, PublishedSeries | PublishedValue):
+        return [cache_tags.PUBLISHED]
+    if isinstance(row, YearReference):
+        return [cache_tags.YEAR_REFERENCE]
+    # A region's name and outline show on nearly every page, and regions and the other REFERENCE_MODELS change only
+    # with the reference data, a split or an administrator's correction: not narrowed.
+    return [cache_tags.ALL]
+
+
+def on_public_row_changed(sender: Any, *, instance: Model, raw: bool = False, **kwargs: Any) -> None:
+    # A fixture's rows (raw) may come before the rows they refer to: not narrowed.
+    cache_tags.bump(*([cache_tags.ALL] if raw else _shown_in(instance)))
 
 
 def on_migrated(sender: Any, **kwargs: Any) -> None:
     """A deploy runs migrate: pages cached by the previous release (its templates, its static file names) go."""
-    stats_cache.invalidate()
+    cache_tags.bump(cache_tags.ALL)
 
 
 def connect() -> None:
@@ -136,6 +228,10 @@ def connect() -> None:
     submission_evaluated.connect(on_submission_evaluated, dispatch_uid="reports.monitoring")
     post_save.connect(on_point_saved, sender=MonitoringPoint, dispatch_uid="reports.monitoring.point")
     enterprise_regions_changed.connect(on_enterprise_regions_changed, dispatch_uid="reports.regions")
+    post_save.connect(on_filing_changed, sender=WasteReturn, dispatch_uid="reports.cache.return")
+    for signal in (post_save, post_delete):
+        signal.connect(on_filing_changed, sender=Membership, dispatch_uid="reports.cache.membership")
+    pre_save.connect(on_deposit_saving, sender=Deposit, dispatch_uid="reports.cache.deposit-before")
     for model in PUBLIC_MODELS:
         for signal in (post_save, post_delete):
             signal.connect(on_public_row_changed, sender=model, dispatch_uid=f"reports.cache.{model._meta.label}")

@@ -1,6 +1,8 @@
 """Public statistics pages and their downloads."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal import cache_tags
 from portal.exports import csv_response, xlsx_response
 from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page, matching, one_of, optional
@@ -20,6 +23,7 @@ from registry.selectors import deposit_list, deposit_map_points, map_settings, r
 from reports import selectors, services
 from reports.cache import cached
 from reports.forms import ReportForm
+from reports.home import NATIONAL
 from reports.home import home as home_page
 from reports.models import PublishedValue, RegionalReport
 from reports.selectors import Coverage
@@ -74,13 +78,19 @@ def _coverage_note(coverage: Coverage | None) -> str | None:
     return _("%(note)s, provisional") % {"note": note} if coverage.provisional else note
 
 
-@cached_page(parameters={"order": ORDER, "format": DOWNLOAD})
+# Every region's waste figures of every year, and the published ones.
+REGIONAL_TABLE = (cache_tags.figures("waste", None, None), cache_tags.PUBLISHED)
+
+
+@cached_page(parameters={"order": ORDER, "format": DOWNLOAD}, depends=REGIONAL_TABLE)
 def regional_table(request: HttpRequest) -> HttpResponse:
     """Like the official table: regions as rows in its order, years as columns, thousand tonnes, total row."""
     order = request.GET.get("order", "")
     if not ORDER(order):
         order = ""  # the official order, computed (and cached) once, whatever made-up order is asked for
-    table = cached("regional-table", order, compute=lambda: selectors.regional_table(order=order))
+    table = cached(
+        "regional-table", order, depends=REGIONAL_TABLE, compute=lambda: selectors.regional_table(order=order)
+    )
     download = request.GET.get("format")
     if table is not None and download in {"csv", "xlsx"}:
         # Each reported figure is followed by its coverage.
@@ -106,16 +116,16 @@ def regional_table(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/regional_table.html", context)
 
 
-@cached_page()
+@cached_page(depends=[*NATIONAL, cache_tags.deposits()])  # the public panel: deposits and national figures
 def home(request: HttpRequest) -> HttpResponse:
     """Each reader's home: the public figures, and what awaits a filer or an inspector (reports.home)."""
     return render(request, "home.html", {"home": home_page(user=request.user, today=timezone.localdate())})
 
 
-@cached_page(parameters={"format": DOWNLOAD})
+@cached_page(parameters={"format": DOWNLOAD}, depends=NATIONAL)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The national indicators over the years: as published, and as reported in accepted returns."""
-    years = cached("national", compute=selectors.national_indicators)
+    years = cached("national", depends=NATIONAL, compute=selectors.national_indicators)
     chart = {
         "years": [row.year for row in years],
         "published_generated": [_number(row.published.get("generated")) for row in years],
@@ -156,7 +166,16 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-@cached_page()
+def _region_shows(kwargs: Mapping[str, Any], query: Mapping[str, str]) -> list[cache_tags.Tag]:
+    """A region's page: its waste and monitoring figures of every year, its deposits, the published series."""
+    region = kwargs["iso_code"]
+    return [
+        cache_tags.figures("waste", None, region), cache_tags.figures("monitoring", None, region),
+        cache_tags.deposits(region), cache_tags.PUBLISHED,
+    ]  # fmt: skip
+
+
+@cached_page(depends=_region_shows)
 def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
     """A region: its figures over the years, its deposits on a map, its monitoring summary and worst exceedances."""
     region = get_object_or_404(Region, iso_code=iso_code)
@@ -196,7 +215,13 @@ def region_page(request: HttpRequest, iso_code: str) -> HttpResponse:
     return render(request, "reports/region.html", context)
 
 
-@cached_page()
+def _enterprise_shows(kwargs: Mapping[str, Any], query: Mapping[str, str]) -> list[cache_tags.Tag]:
+    """An enterprise's statistics page: the enterprise, its returns, and the years with figures it lacks a return
+    of (whether it was expected to file also depends on its deposits, whose changes bump the enterprise)."""
+    return [cache_tags.enterprise(kwargs["pk"]), cache_tags.returns(kwargs["pk"]), cache_tags.years("waste")]
+
+
+@cached_page(depends=_enterprise_shows)
 def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise's accepted yearly totals, as the E-PRTR shows facilities."""
     enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)

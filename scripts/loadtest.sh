@@ -66,27 +66,7 @@ export SECRET_KEY
 GUNICORN_PID=$!
 
 # The URLs: every public page kind and the stats API, from the demo data.
-"$BIN/python" manage.py shell -v0 -c '
-from registry.models import Deposit, Enterprise, Region
-from reports.models import WasteAggregate
-lines = ["home page /", "deposit-list page /registry/deposits/", "deposit-list page /registry/deposits/?region=KZ-35",
-         "enterprise-list page /registry/enterprises/", "points page /monitoring/points/",
-         "statistics page /statistics/",
-         "regional-table page /statistics/regions/", "regional-table page /statistics/regions/?order=-2019"]
-lines += [f"deposit page /registry/deposits/{pk}/" for pk in Deposit.objects.filter(is_published=True)
-          .order_by("pk").values_list("pk", flat=True)[:20]]
-lines += [f"region page /statistics/regions/{iso}/" for iso in Region.objects.order_by("iso_code")
-          .values_list("iso_code", flat=True)]
-lines += [f"enterprise page /statistics/enterprises/{pk}/" for pk in Enterprise.objects.order_by("pk")
-          .values_list("pk", flat=True)[:20]]
-years = sorted(set(WasteAggregate.objects.values_list("year", flat=True)))
-lines += [f"api-waste api /api/v1/stats/waste/?year={year}" for year in years]
-lines += [f"api-waste api /api/v1/stats/waste/?region={iso}" for iso in Region.objects.order_by("iso_code")
-          .values_list("iso_code", flat=True)[:10]]
-lines += ["api-monitoring api /api/v1/stats/monitoring/", "api-monitoring api /api/v1/stats/monitoring/?region=KZ-35"]
-lines += [f"api-monitoring api /api/v1/stats/monitoring/?year={year}" for year in years]
-print("\n".join(lines))
-' >"$SCRATCH/urls.txt"
+"$BIN/python" manage.py shell -v0 -c 'from bench.public_urls import public_urls; print("\n".join(public_urls()))' >"$SCRATCH/urls.txt"
 
 for _ in $(seq 100); do
   curl -fsS -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/" 2>/dev/null && break

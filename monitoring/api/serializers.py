@@ -17,6 +17,7 @@ from monitoring.models import (
 )
 from portal import coded
 from portal.api import fields
+from portal.api.exceptions import item
 from portal.api.fields import NaturalKeyField
 from portal.api.serializers import ModelSerializer
 from portal.models import User
@@ -68,9 +69,12 @@ class WorkErrorSerializer(serializers.Serializer):
 
 
 class StoredRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField()
-    field = serializers.CharField()
-    reason = serializers.CharField(help_text="In the language of the request.")
+    """A row's error in the shape of the API's 400 answers (portal.api.exceptions)."""
+
+    row = serializers.IntegerField(required=False, help_text="The row of the file; absent for the file as a whole.")
+    field = serializers.CharField(allow_null=True)
+    code = serializers.CharField(help_text="e.g. required, invalid, unknown_point, duplicate_row")
+    message = serializers.CharField(help_text="In the language of the request.")
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -101,8 +105,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(StoredRowErrorSerializer(many=True))
     def get_errors(self, submission: Submission) -> list[dict[str, object]]:
+        # Errors stored before they had codes are "invalid".
         return [
-            {"row": error.get("row"), "field": error.get("field"), "reason": coded.written(error, "reason")}
+            item(
+                row=error.get("row") or None,
+                field=error.get("field"),
+                code=error.get("code") or "invalid",
+                message=coded.written(error, "reason"),
+            )
             for error in submission.errors
         ]
 
@@ -150,7 +160,7 @@ class EvaluatedResultSerializer(serializers.Serializer):
 class ExceedanceSerializer(EvaluatedResultSerializer):
     mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10)
     mpc_unit = serializers.CharField(source="norm.unit")
-    ratio = serializers.FloatField()
+    ratio = fields.FigureField(help_text="The value over the MPC, both in the base unit; 10 decimals.")
 
 
 class ResultSerializer(EvaluatedResultSerializer):
@@ -159,7 +169,7 @@ class ResultSerializer(EvaluatedResultSerializer):
     below_detection = serializers.BooleanField(help_text="The value is a detection limit the result was below.")
     mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10, allow_null=True)
     mpc_unit = serializers.CharField(source="norm.unit", allow_null=True)
-    ratio = serializers.FloatField(allow_null=True, help_text="The value over the MPC, both in the base unit.")
+    ratio = fields.FigureField(allow_null=True, help_text="The value over the MPC, both in the base unit; 10 decimals.")
     exceeds = serializers.SerializerMethodField()
 
     def get_exceeds(self, result: Result) -> bool:

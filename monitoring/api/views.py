@@ -11,6 +11,7 @@ from rest_framework.serializers import BaseSerializer
 
 from monitoring import selectors, services
 from monitoring.api import serializers as s
+from monitoring.api.pagination import ResultCursorPagination
 from monitoring.filters import AlertFilterSet, PointFilterSet, ResultFilterSet, SubmissionFilterSet
 from monitoring.models import Alert, MonitoringPoint, Result, Submission
 from portal.api.views import BaseViewSet
@@ -19,7 +20,8 @@ from portal.permissions import Action
 
 
 class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
-    """Batches of monitoring results. A 400 lists every bad row: {"row", "field", "reason"}."""
+    """Batches of monitoring results. A 400 lists every bad row as `{"row", "field", "code", "message"}` (the first
+    thousand; `error_count` counts them all) and saves none (portal.api.exceptions answers services.RowsInvalid)."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
 
@@ -40,13 +42,6 @@ class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
         context = {"counts": selectors.submissions_counts(page)}
         return self.get_paginated_response(s.SubmissionListSerializer(page, many=True, context=context).data)
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.RowsInvalid):
-            errors = [error.as_dict() for error in exc.errors]
-            body = {"detail": "No result was saved.", "error_count": exc.total, "errors": errors}
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
     def _response(self, submission: Submission, code: int = status.HTTP_200_OK) -> Response:
         return Response(s.SubmissionSerializer(submission).data, status=code)
 
@@ -64,26 +59,30 @@ class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
 
 
 class ExceedanceViewSet(BaseViewSet, mixins.ListModelMixin):
-    """Every result above its MPC, with the norm, the ratio and the severity."""
+    """Every result above its MPC, with the norm, the ratio and the severity, newest first, in keyset pages: follow
+    `next` (and `previous`); there is no count and no page number."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
 
     queryset = Result.objects.all()
     serializer_class = s.ExceedanceSerializer
     filterset_class = ResultFilterSet
+    pagination_class = ResultCursorPagination
 
     def get_queryset(self) -> QuerySet[Result]:
         return selectors.exceedances(user=self.request.user)
 
 
 class ResultViewSet(BaseViewSet, mixins.ListModelMixin):
-    """Every evaluated result, exceeding or not, with its MPC and the ratio to it (null without a norm)."""
+    """Every evaluated result, exceeding or not, with its MPC and the ratio to it (null without a norm), newest
+    first, in keyset pages like the exceedances."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
 
     queryset = Result.objects.all()
     serializer_class = s.ResultSerializer
     filterset_class = ResultFilterSet
+    pagination_class = ResultCursorPagination
 
     def get_queryset(self) -> QuerySet[Result]:
         return selectors.results(user=self.request.user)

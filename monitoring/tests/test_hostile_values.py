@@ -50,7 +50,8 @@ def test_the_api_refuses_naming_row_and_field(points, staff_a, enterprise_a, pos
     assert response.status_code == 400
     [error] = response.json()["errors"]
     assert (error["row"], error["field"]) == (2, field)
-    assert words in error["reason"]
+    assert words in error["message"]
+    assert error["code"]
     assert not Result.objects.exists()
     assert not Submission.objects.exists()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from monitoring.models import Alert, AlertStatus
 from monitoring.tests.helpers import make_point, row
+from monitoring.windows import local_today
 from registry.tests.factories import DepositFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,10 +68,12 @@ def test_the_enterprise_matrix(statuses, enterprise_a, web, request, who):
         assert f'aria-hidden="true">{symbol}</span> {name}</li>' in html
 
 
-def test_the_cells_link_to_the_charts(statuses, air, enterprise_a, staff_a, web):
-    html = web(staff_a).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/").content.decode()
+def test_the_cells_link_to_the_charts_of_the_period(statuses, air, enterprise_a, staff_a, web):
+    html = web(staff_a).get(f"/monitoring/enterprises/{enterprise_a.pk}/matrix/", {"window": "all"}).content.decode()
 
-    assert f'<td class="cell alert"><a href="/monitoring/points/{air.pk}/Cu/"><span class="mark"' in html
+    until = local_today().isoformat()
+    link = f"/monitoring/points/{air.pk}/Cu/?window=all&amp;until={until}"
+    assert f'<td class="cell alert"><a href="{link}"><span class="mark"' in html
 
 
 def test_an_enterprise_without_results(points, enterprise_a, staff_a, web):
@@ -78,7 +81,7 @@ def test_an_enterprise_without_results(points, enterprise_a, staff_a, web):
 
     assert response.status_code == 200
     assert matrix(response.content.decode()) == {}
-    assert "No results yet." in response.content.decode()
+    assert "No results in this period." in response.content.decode()
 
 
 def test_the_deposit_matrix_shows_the_points_of_the_deposit(reference, enterprise_a, staff_a, inspector, submit, web):

@@ -1,4 +1,4 @@
-"""Bad rows are all reported at once, with row number, field and reason; one bad row saves nothing."""
+"""Bad rows are all reported at once, with row number, field, code and reason; one bad row saves nothing."""
 
 from datetime import timedelta
 
@@ -58,7 +58,7 @@ def assert_reported(errors: list[dict], expected: dict[tuple[int, str], str]) ->
     assert error_pairs(errors) == set(expected)
     assert len(errors) == len(expected), "each bad row is reported once"
     for error in errors:
-        assert expected[(error["row"], error["field"])] in error["reason"], error
+        assert expected[(error["row"], error["field"])] in error["message"], error
 
 
 def test_the_service_reports_every_bad_row_and_saves_nothing(stored, staff_a, enterprise_a):
@@ -68,7 +68,7 @@ def test_the_service_reports_every_bad_row_and_saves_nothing(stored, staff_a, en
     with pytest.raises(services.RowsInvalid) as raised:
         services.submission_create(actor=staff_a, enterprise=enterprise_a, rows=rows)
 
-    assert_reported([error.as_dict() for error in raised.value.errors], expected)
+    assert_reported([error.error_item() for error in raised.value.errors], expected)
     assert raised.value.total == len(expected)
     assert (Result.objects.count(), Submission.objects.count()) == (results, submissions)
 
@@ -83,6 +83,10 @@ def test_the_api_reports_every_bad_row_and_saves_nothing(stored, staff_a, enterp
     body = response.json()
     assert_reported(body["errors"], expected)
     assert body["error_count"] == len(expected)
+    assert [error["code"] for error in body["errors"]] == [
+        "unknown_point", "unknown_pollutant", "unit_not_for_medium", "negative", "invalid", "future",
+        "time_zone_required", "invalid_choice", "duplicate_row", "already_submitted",
+    ]  # fmt: skip
     assert (Result.objects.count(), Submission.objects.count()) == (results, submissions)
 
 
@@ -93,7 +97,9 @@ def test_one_bad_row_among_many_good_ones_saves_nothing(points, staff_a, enterpr
     response = client_for(staff_a).post(SUBMISSIONS, {"enterprise": enterprise_a.bin, "results": rows}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"row": 151, "field": "value", "reason": "“ten” is not a number."}]
+    assert response.json()["errors"] == [
+        {"row": 151, "field": "value", "code": "invalid", "message": "“ten” is not a number."}
+    ]
     assert Result.objects.count() == 0
     assert Submission.objects.count() == 0
 
@@ -104,7 +110,7 @@ def test_missing_fields_are_named(points, staff_a, enterprise_a):
     with pytest.raises(services.RowsInvalid) as raised:
         services.submission_create(actor=staff_a, enterprise=enterprise_a, rows=rows)
 
-    assert error_pairs([error.as_dict() for error in raised.value.errors]) == {
+    assert error_pairs([error.error_item() for error in raised.value.errors]) == {
         (2, "sampled_at"),
         (2, "value"),
         (2, "averaging"),
@@ -130,6 +136,6 @@ def test_the_same_time_in_another_zone_is_a_duplicate(points, staff_a, enterpris
     with pytest.raises(services.RowsInvalid) as raised:
         services.submission_create(actor=staff_a, enterprise=enterprise_a, rows=rows)
 
-    assert [error.as_dict() for error in raised.value.errors] == [
-        {"row": 2, "field": "sampled_at", "reason": "the same result as row 1."}
+    assert [error.error_item() for error in raised.value.errors] == [
+        {"row": 2, "field": "sampled_at", "code": "duplicate_row", "message": "the same result as row 1."}
     ]

@@ -50,7 +50,8 @@ def test_a_unit_that_does_not_fit_the_medium_is_a_row_error(points, staff_a, ent
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert error_pairs(errors) == {(2, "unit"), (3, "unit"), (4, "unit"), (5, "unit")}
-    reasons = {error["row"]: error["reason"] for error in errors}
+    assert {error["code"] for error in errors} == {"unit_not_for_medium"}
+    reasons = {error["row"]: error["message"] for error in errors}
     assert "mg/kg" in reasons[2]
     assert "air" in reasons[2]
     assert Result.objects.count() == 0

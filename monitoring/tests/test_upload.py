@@ -148,6 +148,7 @@ def test_a_file_without_the_required_columns_fails(points, staff_a, enterprise_a
         {
             "row": 1,
             "field": "sampled_at, unit, averaging",
+            "code": "missing_columns",
             "reason": "the header lacks these columns.",
             "msgid": "the header lacks these columns.",
             "params": {},

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from portal.api.exceptions import error_body
 from portal.api.throttling import AnonRateThrottle, LoginThrottle
 from portal.models import User
 from portal.permissions import own_rows
@@ -67,7 +68,7 @@ class ObtainTokenView(LoginView):
             # django-axes marks the request when this user name is locked out from this address.
             if getattr(request, "axes_locked_out", False):
                 detail = _("Too many failed logins from this address; try again later.")
-                return Response({"detail": detail}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+                return Response(error_body(code="locked_out", message=detail), status=status.HTTP_429_TOO_MANY_REQUESTS)
             raise ValidationError(serializer.errors)
         request.user = serializer.validated_data["user"]
         return super().post(request, format)

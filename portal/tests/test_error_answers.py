@@ -28,7 +28,9 @@ def test_a_json_body_over_10_mb_is_a_json_413(client_for, staff_a):
 
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert "MB" in response.json()["detail"]
+    [error] = response.json()["errors"]  # the API's one error shape (portal.api.exceptions)
+    assert (error["field"], error["code"]) == (None, "request_too_large")
+    assert "MB" in error["message"]
 
 
 def test_a_file_upload_over_the_limit_is_refused_before_it_is_read(web, staff_a, settings):
@@ -68,7 +70,7 @@ def test_a_body_found_too_large_while_reading_it_is_a_413():
     response = errors.bad_request(request, RequestDataTooBig("too big"))
 
     assert response.status_code == 413
-    assert json.loads(response.content)["detail"]
+    assert json.loads(response.content)["errors"][0]["code"] == "request_too_large"
 
 
 def test_other_bad_requests_are_a_400_in_the_shape_of_the_client():
@@ -119,7 +121,7 @@ def test_with_the_database_down_api_clients_get_a_json_503_and_browsers_a_page()
 
     for answer in answers[:3]:
         assert (answer["status"], answer["type"], answer["retry_after"]) == (503, "application/json", "30")
-        assert json.loads(answer["body"])["detail"]
+        assert json.loads(answer["body"])["errors"][0]["code"] == "unavailable"
     page = answers[3]
     assert (page["status"], page["retry_after"]) == (503, "30")
     assert page["type"].startswith("text/html")

@@ -20,6 +20,7 @@ BAD = {
     "DATABASE_URL": None,  # parsed by dj-database-url, which names it on error
     "CSRF_TRUSTED_ORIGINS": None,
     "DB_CONN_MAX_AGE": "-5",
+    "CELERY_INGEST_QUEUE": "ingest queue",
     "REDIS_URL": "localhost:6379",
     "CACHE_KEY_PREFIX": None,
     "LOGIN_FAILURE_LIMIT": "0",
@@ -105,8 +106,10 @@ def test_good_values_are_taken(start):
         SITE_URL="https://qaldyq.kz/",
         DEFAULT_FROM_EMAIL="noreply@qaldyq.kz",
         REDIS_URL="redis://127.0.0.1:6379/1",
+        CELERY_INGEST_QUEUE="ingest",
     )
 
     assert settings["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]["anon"] == "30/min"
     assert settings["MONITORING_PERSISTENT_SHARE"] == 1
     assert settings["SITE_URL"] == "https://qaldyq.kz"
+    assert settings["CELERY_TASK_ROUTES"] == {"monitoring.tasks.ingest_file": {"queue": "ingest"}}

@@ -105,7 +105,9 @@ def test_a_user_holds_a_limited_number_of_tokens(api_client, staff_a, settings):
     refused = issue(api_client)
 
     assert refused.status_code == 403
-    assert "2 API tokens" in refused.data["detail"]
+    [error] = refused.data["errors"]
+    assert (error["code"], error["field"]) == ("permission_denied", None)
+    assert "2 API tokens" in error["message"]
     assert AuthToken.objects.filter(user=staff_a).count() == 2
     # Revoking one makes room.
     client_with(keys[0]).post(f"{TOKENS_URL}revoke-all/")

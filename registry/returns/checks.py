@@ -43,8 +43,12 @@ def _located(line: int | None, field: str, message: str) -> str:
 
 @dataclass(frozen=True)
 class Issue:
+    """An error of a line (or of the return, `line` None): `code` is the machine's name for it, which the API gives
+    beside the message (portal.api.exceptions)."""
+
     line: int | None
     field: str
+    code: str
     message: str
     key: str = ""
 
@@ -54,9 +58,6 @@ class Issue:
     @property
     def field_label(self) -> str:
         return field_label(self.field)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "line": self.line, "field": self.field, "message": self.message}
 
 
 # The warnings' codes and texts; a version keeps its warnings as codes and parameters (amounts in tonnes as decimal
@@ -144,22 +145,22 @@ def expected_closing(amounts: Mapping[str, Decimal]) -> Decimal:
 AMOUNT_COLUMN = values.decimal_column(ReturnLine, "opening")
 
 
-def _amount(raw: Any) -> tuple[Decimal | None, str]:
+def _amount(raw: Any) -> tuple[Decimal | None, str, str]:
     """A non-negative amount that the column holds as written: more than three decimals (kilograms) or more tonnes
     than it holds are refused, never rounded behind the filer's back. A filer may group thousands with spaces and
-    write a decimal comma."""
+    write a decimal comma. Returns the amount, or None with the error's code and message."""
     if raw is None or str(raw).strip() == "":
-        return Decimal(0), ""
+        return Decimal(0), "", ""
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".") if isinstance(raw, str) else raw
     try:
         value = values.number(text, **AMOUNT_COLUMN)
     except ValidationError as exc:
         if exc.code == "decimal_places":
-            return None, _("give at most three decimals (kilograms).")
-        return None, values.message(exc)
+            return None, "decimal_places", _("give at most three decimals (kilograms).")
+        return None, exc.code or "invalid", values.message(exc)
     if value < 0:
-        return None, _("amounts cannot be negative (%(value)s).") % {"value": values.shown(raw)}
-    return value, ""
+        return None, "negative", _("amounts cannot be negative (%(value)s).") % {"value": values.shown(raw)}
+    return value, "", ""
 
 
 def typed_expected_closing(raw: Mapping[str, Any]) -> Decimal | None:
@@ -169,28 +170,37 @@ def typed_expected_closing(raw: Mapping[str, Any]) -> Decimal | None:
     return expected_closing(amounts) if len(amounts) == len(values) else None
 
 
-def _deposit_id(raw: Any, allowed: set[int], names: Mapping[str, set[int]]) -> tuple[int | None, str]:
+def _deposit_id(raw: Any, allowed: set[int], names: Mapping[str, set[int]]) -> tuple[int | None, str, str]:
     """A storage place by its name in any language (as the template and the page show it), or by its number (the
-    API's); a name several of the enterprise's deposits share is refused rather than guessed."""
+    API's); a name several of the enterprise's deposits share is refused rather than guessed. Returns the id, or
+    None with the error's code and message."""
     if raw is None or str(raw).strip() == "":
-        return None, ""
+        return None, "", ""
     text = str(raw).strip()
     matches = names.get(text.casefold())
     if matches:
         if len(matches) > 1:
-            return None, _("several of this enterprise's deposits are named “%(value)s”.") % {
-                "value": values.shown(text)
-            }
-        return next(iter(matches)), ""
+            return (
+                None,
+                "ambiguous_deposit",
+                _("several of this enterprise's deposits are named “%(value)s”.") % {"value": values.shown(text)},
+            )
+        return next(iter(matches)), "", ""
     try:
         deposit_id = values.integer(raw)
     except ValidationError:
-        return None, _("“%(value)s” is not the name of one of this enterprise's deposits.") % {
-            "value": values.shown(raw)
-        }
+        return (
+            None,
+            "unknown_deposit",
+            _("“%(value)s” is not the name of one of this enterprise's deposits.") % {"value": values.shown(raw)},
+        )
     if deposit_id not in allowed:
-        return None, _("deposit %(id)s is not one of this enterprise's deposits.") % {"id": deposit_id}
-    return deposit_id, ""
+        return (
+            None,
+            "unknown_deposit",
+            _("deposit %(id)s is not one of this enterprise's deposits.") % {"id": deposit_id},
+        )
+    return deposit_id, "", ""
 
 
 def _line_issues(
@@ -205,31 +215,31 @@ def _line_issues(
     normalised = WasteCode.normalise(raw_code)
     code = codes.get(normalised) if normalised else None
     if not raw_code:
-        issues.append(Issue(position, "waste_code", _("the waste code is missing.")))
+        issues.append(Issue(position, "waste_code", "required", _("the waste code is missing.")))
     elif normalised is None:
         message = _("“%(code)s” is not a six-digit code.") % {"code": values.shown(raw_code)}
-        issues.append(Issue(position, "waste_code", message))
+        issues.append(Issue(position, "waste_code", "invalid", message))
     elif code is None:
         message = _("%(code)s is not in the waste classifier.") % {"code": normalised}
-        issues.append(Issue(position, "waste_code", message))
-    deposit_id, problem = _deposit_id(raw.get("storage_deposit"), deposits, deposit_names)
+        issues.append(Issue(position, "waste_code", "unknown_waste_code", message))
+    deposit_id, problem, message = _deposit_id(raw.get("storage_deposit"), deposits, deposit_names)
     if problem:
-        issues.append(Issue(position, "storage_deposit", problem))
+        issues.append(Issue(position, "storage_deposit", problem, message))
     level = str(raw.get("hazard_level") or "").strip().lower()
     if level and level not in HazardLevel.values:
         message = _("“%(level)s” is not a hazard level (red, amber or green).") % {"level": values.shown(level)}
-        issues.append(Issue(position, "hazard_level", message))
+        issues.append(Issue(position, "hazard_level", "invalid_choice", message))
     elif code is not None and code.hazardous and not level:
         message = _("%(code)s is hazardous: give its hazard level (red, amber or green).") % {"code": code.label}
-        issues.append(Issue(position, "hazard_level", message))
+        issues.append(Issue(position, "hazard_level", "hazard_level_required", message))
     elif code is not None and not code.hazardous and level:
         message = _("%(code)s is not hazardous: leave the hazard level empty.") % {"code": code.label}
-        issues.append(Issue(position, "hazard_level", message))
+        issues.append(Issue(position, "hazard_level", "hazard_level_not_allowed", message))
     amounts: dict[str, Decimal] = {}
     for name in AMOUNT_FIELDS:
-        value, problem = _amount(raw.get(name))
+        value, problem, message = _amount(raw.get(name))
         if value is None:
-            issues.append(Issue(position, name, problem))
+            issues.append(Issue(position, name, problem, message))
         else:
             amounts[name] = value
     if len(amounts) == len(AMOUNT_FIELDS):
@@ -239,7 +249,7 @@ def _line_issues(
                 "the balance does not hold: opening + generated + received - recycled - disposed - transferred"
                 " = %(expected)s, but the closing balance is %(closing)s."
             ) % {"expected": tonnes(expected), "closing": tonnes(amounts["closing"])}
-            issues.append(Issue(position, "closing", message))
+            issues.append(Issue(position, "closing", "balance", message))
     if issues or code is None:
         return None, issues
     return ParsedLine(position, code, deposit_id, level, amounts), []
@@ -268,7 +278,7 @@ def parse_lines(
                 "code": line.waste_code.label,
                 "first": first_line_of[line.key],
             }
-            issues.append(Issue(position, "waste_code", message))
+            issues.append(Issue(position, "waste_code", "duplicate_line", message))
             continue
         first_line_of[line.key] = position
         parsed.append(line)

@@ -10,8 +10,17 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from portal.outbox import Rendered, renderer
+from registry.selectors import enterprise_name
 
 EVENTS = ("submitted", "accepted", "returned")
+
+
+def _return_name(params: Mapping[str, Any]) -> str:
+    """As a return names itself (WasteReturn.__str__), the enterprise in the reader's language; messages stored
+    before names were looked up kept the return's name as text."""
+    if "year" not in params:
+        return str(params.get("return", ""))
+    return f"{enterprise_name(params)} — {params['year']}"
 
 
 def _return_event(event: str, params: Mapping[str, Any]) -> Rendered:
@@ -19,7 +28,7 @@ def _return_event(event: str, params: Mapping[str, Any]) -> Rendered:
         "submitted": _("Waste return submitted: %(return)s"),
         "accepted": _("Waste return accepted: %(return)s"),
         "returned": _("Waste return returned for correction: %(return)s"),
-    }[event] % {"return": params["return"]}
+    }[event] % {"return": _return_name(params)}
     parts = (_("Version %(number)s.") % {"number": params["number"]}, params["reasons"])
     return Rendered(subject, "\n\n".join(part for part in parts if part))
 
@@ -31,7 +40,7 @@ for _event in EVENTS:
 @renderer("returns.reminder")
 def reminder(params: Mapping[str, Any]) -> Rendered:
     values = {
-        "enterprise": params["enterprise"],
+        "enterprise": enterprise_name(params),
         "year": params["year"],
         "deadline": formats.date_format(datetime.date.fromisoformat(params["deadline"]), "DATE_FORMAT"),
     }

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from portal.permissions import Action, AnyUser
-from registry.models import Deposit, Enterprise, Membership
+from registry.models import Deposit, Enterprise, Membership, local_name
 from registry.returns.models import AMOUNT_FIELDS, FilingYear, ReturnLine, ReturnStatus, ReturnVersion, WasteReturn
 
 if TYPE_CHECKING:
@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def return_list(*, user: AnyUser) -> QuerySet[WasteReturn]:
-    return WasteReturn.objects.restrict(user, Action.VIEW).select_related("enterprise__region", "current", "accepted")
+    """Newest year first, then by the enterprise's name in the reader's language."""
+    return (
+        WasteReturn.objects.restrict(user, Action.VIEW)
+        .select_related("enterprise__region", "current", "accepted")
+        .order_by("-year", local_name("enterprise__"), "pk")
+    )
 
 
 def previous_accepted_lines(waste_return: WasteReturn) -> list[ReturnLine] | None:
@@ -97,7 +102,8 @@ def expected_filers(year: int) -> QuerySet[Enterprise]:
       files its returns;
     - it has begun a return for `year` (a draft counts), so that what is filed is always among what is expected.
 
-    Unscoped (permission is the caller's: `.filter(pk__in=...)` with a restricted queryset); ordered by name.
+    Unscoped (permission is the caller's: `.filter(pk__in=...)` with a restricted queryset); ordered by name in the
+    reader's language.
     """
     filed_before = WasteReturn.objects.filter(
         enterprise=OuterRef("pk"), year=year - 1, first_submitted_at__isnull=False
@@ -109,7 +115,7 @@ def expected_filers(year: int) -> QuerySet[Enterprise]:
     begun = WasteReturn.objects.filter(enterprise=OuterRef("pk"), year=year)
     return Enterprise.objects.filter(
         Exists(filed_before) | Exists(holds_deposit) | Exists(registered) | Exists(begun)
-    ).order_by("name")
+    ).order_by(local_name(), "pk")
 
 
 def outstanding_filers(year: int) -> QuerySet[Enterprise]:

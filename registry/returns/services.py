@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import outbox, values
+from portal.api.exceptions import item
 from portal.models import Channel, OutboxMessage, User
 from portal.permissions import Action, AnyUser, require
 from registry.models import Deposit, Enterprise
@@ -32,14 +33,22 @@ from registry.returns.selectors import outstanding_filers, previous_accepted_lin
 from registry.returns.signals import return_accepted, return_sent_back, return_submitted
 
 FIRST_YEAR = 2000
+UNCONFIRMED = "warning_unconfirmed"  # the code of an error for a warning submitted without an explanation
 
 
 class LinesInvalid(ValidationError):
-    """The lines break the checks; `issues` names the line and field of each error."""
+    """The lines break the checks; `issues` names the line, field and code of each error."""
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = issues
         super().__init__([str(issue) for issue in issues])
+
+    def error_items(self) -> list[dict[str, Any]]:
+        """As the API answers them (portal.api.exceptions)."""
+        return [
+            item(line=issue.line, field=issue.field, code=issue.code, message=issue.message, key=issue.key or None)
+            for issue in self.issues
+        ]
 
 
 class WarningsUnconfirmed(ValidationError):
@@ -50,6 +59,14 @@ class WarningsUnconfirmed(ValidationError):
         super().__init__(
             [_("Confirm this warning with an explanation: %(warning)s") % {"warning": issue} for issue in issues]
         )
+
+    def error_items(self) -> list[dict[str, Any]]:
+        """As the API answers them (portal.api.exceptions): each with the warning's `key`, which
+        `confirmations` names."""
+        return [
+            item(line=issue.line, field=issue.field, code=UNCONFIRMED, message=message, key=issue.key)
+            for issue, message in zip(self.issues, self.messages, strict=True)
+        ]
 
 
 def _check_may_file(actor: AnyUser, enterprise: Enterprise) -> User:
@@ -72,7 +89,8 @@ def _check_status(version: ReturnVersion, *allowed: str) -> None:
                 "number": version.number,
                 "status": version.get_status_display(),
                 "allowed": " / ".join(str(ReturnStatus(status).label) for status in allowed),
-            }
+            },
+            code="wrong_status",
         )
 
 
@@ -131,9 +149,8 @@ def _store_lines(version: ReturnVersion, parsed: list[ParsedLine]) -> None:
 
 def _check_year(year: int) -> None:
     if not FIRST_YEAR <= year < timezone.localdate().year + 1:
-        raise ValidationError(
-            {"year": _("Returns are filed for a past or the current year, from %(first)s.") % {"first": FIRST_YEAR}}
-        )
+        message = _("Returns are filed for a past or the current year, from %(first)s.") % {"first": FIRST_YEAR}
+        raise ValidationError({"year": ValidationError(message, code="year_range")})
 
 
 @transaction.atomic
@@ -144,7 +161,8 @@ def return_create(
     filer = _check_may_file(actor, enterprise)
     _check_year(year)
     if WasteReturn.objects.filter(enterprise=enterprise, year=year).exists():
-        raise ValidationError({"year": _("A return for %(year)s already exists.") % {"year": year}})
+        message = _("A return for %(year)s already exists.") % {"year": year}
+        raise ValidationError({"year": ValidationError(message, code="unique")})
     parsed = _parse(enterprise, lines, first_position)
     waste_return = WasteReturn.objects.create(enterprise=enterprise, year=year)
     version = ReturnVersion.objects.create(waste_return=waste_return, number=1, created_by=filer)
@@ -185,7 +203,7 @@ def draft_line_save(
         .exists()
     ):
         message = _("%(code)s at this storage place is already on another line.") % {"code": line.waste_code.label}
-        raise LinesInvalid([Issue(number, "waste_code", message)])
+        raise LinesInvalid([Issue(number, "waste_code", "duplicate_line", message)])
     values = {
         "waste_code": line.waste_code,
         "storage_deposit_id": line.storage_deposit_id,
@@ -232,7 +250,7 @@ def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapp
     version, filer = _editable_draft(actor, version)
     waste_return = version.waste_return
     if not version.lines.exists():
-        raise LinesInvalid([Issue(None, "lines", _("A return needs at least one line."))])
+        raise LinesInvalid([Issue(None, "lines", "required", _("A return needs at least one line."))])
     warnings = current_warnings(version)
     unconfirmed = [warning for warning in warnings if not str(confirmations.get(warning.key, "")).strip()]
     if unconfirmed:
@@ -262,7 +280,7 @@ def _check_explanations(warnings: list[ReturnWarning], confirmations: Mapping[st
         try:
             values.text(confirmations[warning.key])
         except ValidationError as exc:
-            issues.append(Issue(warning.line, warning.field, values.message(exc), warning.key))
+            issues.append(Issue(warning.line, warning.field, exc.code or "invalid", values.message(exc), warning.key))
     if issues:
         raise LinesInvalid(issues)
 
@@ -273,7 +291,8 @@ def _decide(actor: AnyUser, version: ReturnVersion, status: str, reasons: str = 
     decider = _check_may_decide(actor, version.waste_return)
     _check_status(version, ReturnStatus.SUBMITTED)
     if version.waste_return.current_id != version.pk:
-        raise ValidationError(_("A newer version of this return is being prepared; decide on that one."))
+        message = _("A newer version of this return is being prepared; decide on that one.")
+        raise ValidationError(message, code="superseded")
     version.status, version.decided_by, version.decided_at, version.reasons = status, decider, timezone.now(), reasons
     version.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
     return version, decider
@@ -294,11 +313,13 @@ def return_accept(*, actor: AnyUser, version: ReturnVersion) -> ReturnVersion:
 @transaction.atomic
 def return_send_back(*, actor: AnyUser, version: ReturnVersion, reasons: str) -> ReturnVersion:
     if not reasons.strip():
-        raise ValidationError({"reasons": _("Say why the return goes back to the enterprise.")})
+        raise ValidationError(
+            {"reasons": ValidationError(_("Say why the return goes back to the enterprise."), "required")}
+        )
     try:
         values.text(reasons)
     except ValidationError as exc:
-        raise ValidationError({"reasons": values.message(exc)}) from None
+        raise ValidationError({"reasons": ValidationError(values.message(exc), code=exc.code)}) from None
     version, decider = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
     ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=decider, note=reasons.strip())
     _notify(version, ReturnEvent.Kind.RETURNED)
@@ -314,7 +335,8 @@ def return_correct(*, actor: AnyUser, waste_return: WasteReturn) -> ReturnVersio
     current = waste_return.current
     assert current is not None  # set when the return is created, with its first version
     if current.is_draft:
-        raise ValidationError(_("Version %(number)s is still a draft: edit it.") % {"number": current.number})
+        message = _("Version %(number)s is still a draft: edit it.") % {"number": current.number}
+        raise ValidationError(message, code="wrong_status")
     version = ReturnVersion.objects.create(waste_return=waste_return, number=current.number + 1, created_by=filer)
     ReturnLine.objects.bulk_create(
         [
@@ -349,7 +371,13 @@ def _notify(version: ReturnVersion, event: str) -> None:
     outbox.post(
         key=f"return:{version.pk}:{event}",
         code=f"returns.{event}",
-        params={"return": str(waste_return), "number": version.number, "reasons": version.reasons},
+        # The enterprise by its id, named when the message is shown (messages.py), in the reader's language.
+        params={
+            "enterprise_id": enterprise.pk,
+            "year": waste_return.year,
+            "number": version.number,
+            "reasons": version.reasons,
+        },
         link=reverse("returns:detail", args=[waste_return.pk]),
         recipients=users.order_by("pk"),
     )
@@ -403,7 +431,7 @@ def filing_reminders_create(*, today: datetime.date | None = None) -> int:
                 key=f"{key}:{enterprise.pk}",
                 code="returns.reminder",
                 params={
-                    "enterprise": enterprise.name,
+                    "enterprise_id": enterprise.pk,  # named when shown, in the reader's language
                     "year": year,
                     "deadline": deadline.isoformat(),
                     "overdue": kind == "overdue",

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from portal.tests.api_errors import fields
 from registry.tests.factories import DepositFactory, EnterpriseFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_ordering_by_tonnage(api_client, deposits):
 def test_malformed_bbox_is_a_client_error(api_client, deposits, bbox):
     response = api_client.get(URL, {"bbox": bbox})
     assert response.status_code == 400
-    assert "bbox" in response.data
+    assert "bbox" in fields(response)
 
 
 def test_bbox_with_more_decimals_than_stored(api_client, deposits):
@@ -125,7 +126,7 @@ def test_bbox_with_more_decimals_than_stored(api_client, deposits):
 def test_unknown_filter_values_are_client_errors(api_client, deposits, query):
     response = api_client.get(URL, query)
     assert response.status_code == 400
-    assert set(query) <= set(response.data)
+    assert set(query) <= set(fields(response))
 
 
 def test_pagination(api_client, deposits):

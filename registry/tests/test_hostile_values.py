@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from portal.tests.api_errors import fields
 from portal.values import this_year
 from registry.models import Deposit, DepositSurvey, Enterprise
 from registry.tests.factories import DepositFactory, deposit_payload
@@ -38,7 +39,7 @@ def test_the_api_refuses_a_survey_of_a_year_to_come(client_for, staff_a, deposit
     response = client_for(staff_a).post(f"{DEPOSITS}{deposit.pk}/surveys/", {"year": year, "tonnage_t": "1"})
 
     assert response.status_code == 400
-    assert "year" in response.json()
+    assert "year" in fields(response)
     assert state(deposit) == before
     assert not deposit.surveys.filter(year=year).exists()
 
@@ -84,7 +85,7 @@ def test_a_deposit_of_a_year_to_come_is_refused(client_for, staff_a, enterprise_
     response = client_for(staff_a).post(DEPOSITS, deposit_payload(enterprise_a, **{field: 2095}), format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in fields(response)
     assert not Deposit.objects.exists()
 
 
@@ -106,7 +107,7 @@ def test_the_api_refuses_a_deposit_value_its_column_does_not_hold(client_for, st
     response = client_for(staff_a).post(DEPOSITS, deposit_payload(enterprise_a, **{field: value}), format="json")
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in fields(response)
     assert not Deposit.objects.exists()
 
 
@@ -117,7 +118,7 @@ def test_a_json_number_of_1e400_is_refused(client_for, staff_a, enterprise_a):
     response = client_for(staff_a).post(DEPOSITS, body, content_type="application/json")
 
     assert response.status_code == 400
-    assert "tonnage_t" in response.json()
+    assert "tonnage_t" in fields(response)
 
 
 def test_the_deposit_form_refuses_arabic_indic_digits(web, staff_a, enterprise_a):
@@ -141,7 +142,7 @@ def test_the_api_refuses_a_control_character_in_an_enterprise(client_for, staff_
     response = client_for(staff_a).patch(url, {"address": "Balkhash\x0b, Lenin St."}, format="json")
 
     assert response.status_code == 400
-    assert "address" in response.json()
+    assert "address" in fields(response)
     assert Enterprise.objects.get(pk=enterprise_a.pk).address == enterprise_a.address
 
 

@@ -10,8 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from monitoring.models import Pollutant
+from portal import cache_tags
+from portal.api.fields import FigureField, figure
 from portal.api.pagination import Pagination
-from portal.page_cache import cached_page, decline, integer, matching, one_of, optional
+from portal.page_cache import Depends, cached_page, decline, integer, matching, one_of, optional
 from registry.models import Region
 from reports import selectors
 from reports.models import MonitoringAggregate, PublishedValue, small_cell
@@ -117,6 +119,17 @@ STATS_QUERY = {
 }
 
 
+def _figures(kind: str, *also: cache_tags.Tag) -> Depends:
+    """What a stats answer shows: the figures of a kind of the year and region asked for (every year, every region
+    when not asked), and `also`."""
+
+    def depends(kwargs: Mapping[str, Any], query: Mapping[str, str]) -> list[cache_tags.Tag]:
+        year = int(query["year"]) if "year" in query else None
+        return [cache_tags.figures(kind, year, query.get("region")), *also]
+
+    return depends
+
+
 def _names_nothing(query: dict[str, object]) -> bool:
     """Whether the query asks for a region or pollutant that does not exist: its empty answer is not kept by the
     page cache, which made-up codes would otherwise fill."""
@@ -127,7 +140,8 @@ def _names_nothing(query: dict[str, object]) -> bool:
     )
 
 
-@cached_page(parameters=STATS_QUERY, headers=("Accept",))  # DRF answers JSON or the browsable API by Accept
+# DRF answers JSON or the browsable API by Accept.
+@cached_page(parameters=STATS_QUERY, headers=("Accept",), depends=_figures("waste", cache_tags.PUBLISHED))
 class WasteStatsView(generics.GenericAPIView):
     """Open data: waste statistics by year and region, read-only, paged, with the unit in every record. A figure
     reported in returns carries its coverage (how many of the returns expected for its year and region are
@@ -184,6 +198,7 @@ MONITORING_FIGURES = (
     "results", "mean", "maximum", "exceeding", "exceeding_share", "high", "extreme", "points", "enterprises",
 )  # fmt: skip
 SMALL_CELL = "small_cell"
+SHARE_DECIMALS = 4
 
 
 class MonitoringStatSerializer(serializers.Serializer):
@@ -195,10 +210,12 @@ class MonitoringStatSerializer(serializers.Serializer):
     medium = serializers.CharField()
     unit = serializers.CharField()
     results = serializers.IntegerField(allow_null=True)
-    mean = serializers.FloatField(allow_null=True)
-    maximum = serializers.FloatField(allow_null=True)
+    mean = FigureField(allow_null=True, help_text="in the unit; a decimal string of 10 decimals")
+    maximum = FigureField(allow_null=True, help_text="in the unit; a decimal string of 10 decimals")
     exceeding = serializers.IntegerField(allow_null=True)
-    exceeding_share = serializers.FloatField(allow_null=True)
+    exceeding_share = FigureField(
+        places=SHARE_DECIMALS, allow_null=True, help_text="exceeding / results, 0 to 1; a decimal string of 4 decimals"
+    )
     high = serializers.IntegerField(allow_null=True)
     extreme = serializers.IntegerField(allow_null=True)
     points = serializers.IntegerField(allow_null=True)
@@ -212,10 +229,11 @@ class MonitoringStatSerializer(serializers.Serializer):
 
 
 def _monitoring_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    share = Decimal(row["exceeding"]) / row["results"]  # exact to 28 digits, then rounded half-even
     record = {
         "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"], "medium": row["medium"],
-        "unit": row["unit"], "results": row["results"], "mean": row["mean"], "maximum": row["maximum"],
-        "exceeding": row["exceeding"], "exceeding_share": round(row["exceeding"] / row["results"], 4),
+        "unit": row["unit"], "results": row["results"], "mean": figure(row["mean"]), "maximum": figure(row["maximum"]),
+        "exceeding": row["exceeding"], "exceeding_share": figure(share, SHARE_DECIMALS),
         "high": row["high"], "extreme": row["extreme"], "points": row["points"], "enterprises": row["enterprises"],
         "suppressed": None,
     }  # fmt: skip
@@ -225,7 +243,11 @@ def _monitoring_record(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # A pollutant's code is free text: only those of existing pollutants are cached (`_names_nothing`).
-@cached_page(parameters={**STATS_QUERY, "pollutant": matching(r"[^\x00-\x1f]{1,20}")}, headers=("Accept",))
+@cached_page(
+    parameters={**STATS_QUERY, "pollutant": matching(r"[^\x00-\x1f]{1,20}")},
+    headers=("Accept",),
+    depends=_figures("monitoring"),
+)
 class MonitoringStatsView(generics.GenericAPIView):
     """Open data: the results of published monitoring points by year, region, pollutant and medium (values in the
     medium's base unit); a cell resting on fewer than STATISTICS_MIN_CELL points or enterprises is suppressed."""

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from monitoring import services as monitoring_services
 from monitoring.models import MonitoringPoint
 from monitoring.reference import load_monitoring_reference
+from portal import cache_tags
 from registry.returns.reference import load_waste_codes
 from reports import aggregates, tasks
 from reports.aggregates import check_against_rebuild
-from reports.cache import VERSION_KEY
 from reports.models import DirtyAggregate, MonitoringAggregate, WasteAggregate
 from reports.tests.test_aggregates import MONITORING_FIELDS, WASTE_FIELDS, accept, line, snapshot
 
@@ -45,14 +45,17 @@ def tampered(figures, region):
 def test_a_clean_table_reports_nothing_and_keeps_the_cache(figures, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         assert check_against_rebuild(repair=True) == []
-    assert callbacks == []  # no cache version bump
+    assert callbacks == []  # no cache tag bumped
     out = StringIO()
     call_command("check_aggregates", "--dry-run", stdout=out)
     assert out.getvalue() == "The aggregates match a rebuild.\n"
 
 
 def test_a_tampered_table_is_reported_logged_and_repaired(tampered, region, caplog, django_capture_on_commit_callbacks):
-    version = cache.get(VERSION_KEY)
+    repaired = [cache_tags.figures("waste", year, region.iso_code) for year in (2021, 2022, 2023)]
+    untouched = [cache_tags.figures("waste", 2020, region.iso_code), cache_tags.figures("monitoring", 2023, None)]
+    tags = repaired + untouched
+    versions = cache_tags.versions(tuple(tags), cache.get_many(cache_tags.version_keys(tags)))
     with django_capture_on_commit_callbacks(execute=True):
         differences = check_against_rebuild(repair=True)
 
@@ -76,7 +79,9 @@ def test_a_tampered_table_is_reported_logged_and_repaired(tampered, region, capl
         ("waste", {"year": 2023, "hazard_level": "amber", **key}, {"generated": 13}, {"generated": 130}, False),
     ]
     assert snapshot(WasteAggregate, WASTE_FIELDS) == tampered
-    assert cache.get(VERSION_KEY) != version
+    now = cache_tags.versions(tuple(tags), cache.get_many(cache_tags.version_keys(tags)))
+    # The years and region repaired are dropped from the cache, nothing else.
+    assert [old != new for old, new in zip(versions, now, strict=True)] == [True, True, True, False, False]
     logged = [record.getMessage() for record in caplog.records if record.name == "reports.aggregates"]
     assert logged[2] == (
         f"aggregate differs from a rebuild (repaired): waste year=2023 region_id={region.pk} hazard_level='amber' "

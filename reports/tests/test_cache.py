@@ -32,5 +32,5 @@ def test_an_aggregate_change_invalidates_the_cached_pages(client, django_capture
     )  # fmt: skip
     assert "55,555.6" not in client.get("/statistics/regions/").content.decode()  # still the cached table
     with django_capture_on_commit_callbacks(execute=True):
-        recompute("monitoring")  # any recompute bumps the version
+        recompute("monitoring")  # a full recompute is not narrowed: it bumps every answer's tag (ALL)
     assert "55,555.6" in client.get("/statistics/regions/").content.decode()

@@ -14,12 +14,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from monitoring.models import MonitoringPoint
+from portal import cache_tags
 from portal.tests.factories import UserFactory
 from registry.models import Region
 from registry.reference import load_regions
 from registry.tests.factories import DepositFactory, EnterpriseFactory
 from reports.aggregates import recompute
-from reports.cache import CSRF_PLACEHOLDER, VERSION_KEY
+from reports.cache import CSRF_PLACEHOLDER
 from reports.models import MonitoringAggregate, WasteAggregate
 from reports.reference import load_published_statistics
 
@@ -78,7 +79,7 @@ def test_an_anonymous_reader_gets_the_cached_page_without_a_query(client, karaga
 
 def test_logged_in_readers_get_fresh_pages_and_never_fill_the_cache(client, karaganda):
     client.get("/registry/deposits/")
-    DepositFactory(name="Uncommitted slag dump", is_published=True)  # no commit, so the version stands
+    DepositFactory(name="Uncommitted slag dump", is_published=True)  # no commit, so the versions stand
     reader = Client()
     reader.force_login(UserFactory(username="logged_in_reader"))
     html = reader.get("/registry/deposits/").content.decode()
@@ -118,9 +119,9 @@ def test_an_aggregate_change_shows_at_once(client, karaganda, django_capture_on_
     url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
     assert client.get(url).json()["count"] == 0
     add_held(karaganda, "55555555")
-    assert client.get(url).json()["count"] == 0  # still cached: nothing committed, so the version stands
+    assert client.get(url).json()["count"] == 0  # still cached: nothing committed, so the versions stand
     with django_capture_on_commit_callbacks(execute=True):
-        recompute("monitoring")  # any recompute bumps the version
+        recompute("monitoring")  # a full recompute is not narrowed: it bumps every answer's tag (ALL)
     held = [row["value"] for row in client.get(url).json()["results"] if row["indicator"] == "held"]
     assert held == ["55555.6"]
 
@@ -147,7 +148,7 @@ def test_a_new_monitoring_point_shows_at_once(client, karaganda, django_capture_
 
 def test_a_deploy_drops_the_cached_pages(client, karaganda, django_capture_on_commit_callbacks):
     """A new release's templates and static file names must not wait for the old pages to expire: migrate, which
-    every deploy runs, bumps the version."""
+    every deploy runs, bumps the tag every answer depends on."""
     url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
     assert client.get(url).json()["count"] == 0
     add_held(karaganda, "55555555")
@@ -160,7 +161,8 @@ def test_a_lost_version_never_meets_the_pages_stored_before(client, karaganda):
     url = "/api/v1/stats/waste/?year=2023&region=KZ-35"
     assert client.get(url).json()["count"] == 0
     add_held(karaganda, "55555555")
-    cache.delete(VERSION_KEY)  # evicted, or Redis lost it, while the pages stayed
+    # Evicted, or Redis lost it, while the pages stayed.
+    cache.delete_many(cache_tags.version_keys([cache_tags.figures("waste", 2023, "KZ-35")]))
     assert client.get(url).json()["count"] > 0
 
 

@@ -8,11 +8,7 @@
   if (!element) return;
   const config = JSON.parse(document.getElementById("map-settings").textContent);
   const labels = config.labels;
-  const pageLanguage = document.documentElement.lang || "ru";
-  // A browser without Kazakh locale data writes numbers and dates as Kazakh does through Russian's rules (spaces
-  // between thousands, a decimal comma, dd.mm.yyyy), not in its own default.
-  // (Chromium's reduced locale data claims Kazakh yet writes "0.5" and "2026-11-01": tell by the decimal comma.)
-  const language = pageLanguage === "kk" && !(0.5).toLocaleString("kk").includes(",") ? "ru" : pageLanguage;
+  const language = window.qaldyqLocale;
   const map = L.map(element, { maxZoom: 18 });
   if (config.bounds) {
     // A region's page shows its region (the box of its outline, or of its deposits where no outline is installed),

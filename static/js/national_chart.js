@@ -36,7 +36,7 @@
       ],
     },
     options: {
-      locale: document.documentElement.lang,
+      locale: window.qaldyqLocale,
       maintainAspectRatio: false,
       animation: false,
       scales: { y: { beginAtZero: true, title: { display: true, text: data.labels.unit } } },

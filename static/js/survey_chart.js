@@ -12,7 +12,7 @@
         data: data.years.map((year, i) => ({ x: year, y: data.mt[i] })), borderColor: "#7a5c2e", backgroundColor: "#7a5c2e", tension: 0.2 }],
     },
     options: {
-      locale: document.documentElement.lang,
+      locale: window.qaldyqLocale,
       maintainAspectRatio: false,
       animation: false,
       scales: { x: { type: "linear", ticks: { precision: 0, callback: (value) => String(value) } }, y: { beginAtZero: true } },

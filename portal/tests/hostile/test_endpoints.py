@@ -132,12 +132,14 @@ def _refused(response: Any, api: bool) -> bool:
 
 
 def _names_its_field(answer: Any) -> bool:
-    """An API 400 names what is wrong: a field (with its line or row, for lines and results)."""
-    if not isinstance(answer, dict):
+    """An API 400 names what is wrong, in the API's one error shape: a field (with its line or row, for lines and
+    results) and a code. Only a refused login names no field, on purpose: which of user name and password was wrong
+    is not told."""
+    if not isinstance(answer, dict) or set(answer) - {"errors", "error_count"} or not answer.get("errors"):
         return False
-    if "errors" in answer:
-        return all(error.get("field") for error in answer["errors"])
-    return bool(set(answer) - {"detail"})
+    return all(
+        error.get("code") and (error.get("field") or error["code"] == "authorization") for error in answer["errors"]
+    )
 
 
 def _latest_submission() -> int:

@@ -301,6 +301,7 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("submission-detail", "GET", f"{MON}submissions/{{sub_a}}/", API_OF_A, None),
     ("submission-detail", "GET", f"{MON}submissions/{{sub_b}}/", API_OF_B, None),
     ("exceedance-list", "GET", f"{MON}exceedances/", API_LOGGED_IN, None),
+    ("exceedance-list", "GET", f"{MON}exceedances/?point=AIR-A&pollutant=Cu&page_size=1", API_LOGGED_IN, None),
     ("result-list", "GET", f"{MON}results/?exceeds=false&since=2020-01-01", API_LOGGED_IN, None),
     ("alert-list", "GET", f"{MON}alerts/", API_LOGGED_IN, None),
     ("alert-detail", "GET", f"{MON}alerts/{{alert_a}}/", API_OF_A, None),
@@ -368,6 +369,9 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("monitoring:point-map", "GET", "/monitoring/points/", PAGE_PUBLIC, None),
     ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_pub}/Cu/", PAGE_LOGGED_IN, None),
     ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_hidden}/Cu/", PAGE_OF_A, None),
+    # The raw results of a window: only the results the reader may see (none, for B's staff of a public point of A).
+    ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_pub}/Cu/?window=5y&format=csv", PAGE_LOGGED_IN, None),
+    ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_hidden}/Cu/?window=all&format=xlsx", PAGE_OF_A, None),
     ("monitoring:upload", "GET", "/monitoring/upload/", "L 200 200 403 403 200 L", None),
     ("monitoring:upload", "POST", "/monitoring/upload/", "L R F 403 403 R L", results_file_of_a),
     ("monitoring:template", "GET", "/monitoring/template.csv", PAGE_PUBLIC, None),
@@ -380,6 +384,7 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("monitoring:alert-detail", "GET", "/monitoring/alerts/{alert_a}/", PAGE_OF_A, None),
     ("monitoring:alert-detail", "POST", "/monitoring/alerts/{alert_a}/", PAGE_DECIDE_A, ACKNOWLEDGE),
     ("monitoring:enterprise-matrix", "GET", "/monitoring/enterprises/{A_pk}/matrix/", PAGE_LOGGED_IN, None),
+    ("monitoring:enterprise-matrix", "GET", "/monitoring/enterprises/{A_pk}/matrix/?window=all", PAGE_LOGGED_IN, None),
     ("monitoring:deposit-matrix", "GET", "/monitoring/deposits/{a_pub}/matrix/", PAGE_LOGGED_IN, None),
     ("monitoring:deposit-matrix", "GET", "/monitoring/deposits/{a_hidden}/matrix/", PAGE_OF_A, None),
     # -- statistics and regional reports

@@ -20,7 +20,8 @@ from registry.returns.models import WasteCode, WasteReturn
 
 
 class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Annual waste returns. Writes go through registry.returns.services; line errors name line and field."""
+    """Annual waste returns. Writes go through registry.returns.services; a line's errors name its line and field
+    (portal.api.exceptions answers services.LinesInvalid and WarningsUnconfirmed)."""
 
     queryset = WasteReturn.objects.select_related("enterprise__region", "current", "accepted")
     serializer_class = s.ReturnSerializer
@@ -31,13 +32,6 @@ class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
         "create": Action.FILE, "update": Action.FILE, "submit": Action.FILE, "correct": Action.FILE,
         "accept": Action.DECIDE, "send_back": Action.DECIDE,
     }  # fmt: skip
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.LinesInvalid | services.WarningsUnconfirmed):
-            detail = exc.messages[0] if isinstance(exc, services.WarningsUnconfirmed) else "The lines have errors."
-            errors = [issue.as_dict() for issue in exc.issues]
-            return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
 
     def _detail(self, waste_return: WasteReturn, code: int = status.HTTP_200_OK) -> Response:
         waste_return = self.get_queryset().get(pk=waste_return.pk)

@@ -7,6 +7,7 @@ Enterprise A and B are both in `region`, inspected by `inspector`.
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from portal.tests.api_errors import errors
 from registry.returns.models import WasteReturn
 from registry.returns.tests import helpers
 from registry.returns.tests.helpers import YEAR, line
@@ -21,7 +22,7 @@ def test_staff_cannot_file_for_another_enterprise_even_with_bad_lines(client_for
     body = {"enterprise": enterprise_b.bin, "year": YEAR, "lines": [line("99 99 99")]}
     response = client_for(staff_a).post(API, body, format="json")
     assert response.status_code == 403
-    assert "errors" not in response.json()
+    assert [(error["field"], error["code"]) for error in errors(response)] == [(None, "permission_denied")]
     assert not WasteReturn.objects.exists()
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from portal.tests.api_errors import errors
 from registry.returns.checks import INPUT_FIELDS
 from registry.returns.models import ReturnLine, WasteReturn
 from registry.returns.tests.helpers import confirm_all, create, csv_upload, fresh, line, submit
@@ -131,7 +132,7 @@ def test_reasons_with_a_control_character_are_refused_by_the_api(client_for, ins
     )
 
     assert response.status_code == 400
-    assert "reasons" in response.json()
+    assert [(error["field"], error["code"]) for error in errors(response)] == [("reasons", "control_character")]
 
 
 def test_an_explanation_with_a_nul_is_refused_naming_its_line_and_field(web, staff_a, enterprise_a, accepted_return):

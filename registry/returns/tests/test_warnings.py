@@ -55,9 +55,10 @@ def test_an_opening_balance_unlike_last_years_closing_must_be_confirmed(client_f
     response = submit(client, waste_return)
     assert response.status_code == 400
     body = response.json()
-    assert body["detail"].startswith("Confirm this warning with an explanation")
     (warning,) = body["errors"]
     assert (warning["key"], warning["line"], warning["field"]) == ("opening:1", 1, "opening")
+    assert warning["code"] == "warning_unconfirmed"
+    assert warning["message"].startswith("Confirm this warning with an explanation")
     assert "100.000 t differs from the closing balance 130.000 t" in warning["message"]
     assert fresh(waste_return).current.status == ReturnStatus.DRAFT
 
@@ -130,7 +131,8 @@ def test_late_filing_must_be_confirmed_and_marks_the_return(client_for, staff_a,
     response = submit(client, waste_return)
     assert response.status_code == 400
     (warning,) = response.json()["errors"]
-    assert (warning["key"], warning["line"], warning["field"]) == ("late", None, "submitted_at")
+    assert (warning["key"], warning["field"]) == ("late", "submitted_at")
+    assert "line" not in warning  # about the return, not a line of it
     assert "after the deadline" in warning["message"]
     assert fresh(waste_return).late is False
 

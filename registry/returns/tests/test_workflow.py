@@ -6,6 +6,7 @@ Over the API as a filer and an inspector use it, and through the services for wh
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal.tests.api_errors import fields
 from registry.returns import services
 from registry.returns.models import ReturnEvent, ReturnStatus, ReturnVersion
 from registry.returns.tests import helpers
@@ -47,7 +48,7 @@ def test_draft_submit_return_correct_submit_accept(client_for, staff_a, inspecto
     for reasons in ({"reasons": ""}, {"reasons": "   "}, {}):
         response = reviewer.post(f"{url}return/", reasons, format="json")
         assert response.status_code == 400
-        assert "reasons" in response.json()
+        assert fields(response) == ["reasons"]
     assert fresh(draft_return).current.status == ReturnStatus.SUBMITTED
 
     body = ok(reviewer.post(f"{url}return/", {"reasons": "Line 1: the slag generated is 60 t."}, format="json"))

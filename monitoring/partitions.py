@@ -1,0 +1,318 @@
+"""The results table by month of sampling, on PostgreSQL (declarative RANGE partitioning on `sampled_at`).
+
+Why monthly: a national network of 150 stations x 20 pollutants hourly is about 26 million results a year, a
+500-source emission network later two or three times that. A month is then 2-6 million rows: its indexes stay in
+memory while it is written, a fresh month's statistics are gathered in a second, a query of a window or a year
+reads only its months, and a year is archived as twelve tables. Yearly partitions would be 26-70 million rows each
+(the hot one's indexes out of memory, its statistics stale for months); daily ones thousands of tables, which cost
+the planner on every query that is not pruned.
+
+Each partition covers a calendar month in the portal's time zone (settings.TIME_ZONE), the zone `sampled_on` and the
+yearly statistics are reckoned in: a year is exactly twelve partitions. There is no default partition: a row of a
+month without a partition is refused, so every insert path first calls `ensure_result_partitions` for the range it
+writes (a default partition would make every later partition's creation scan and move its rows). Beat creates the
+coming months ahead.
+
+A partition is created as a table and then attached (ATTACH PARTITION takes only a SHARE UPDATE EXCLUSIVE lock on
+the results table, which neither reads nor inserts wait for; CREATE TABLE ... PARTITION OF would take an ACCESS
+EXCLUSIVE one until the ingest that creates it commits). Old months are detached (CONCURRENTLY), dumped, verified and
+dropped by `archive_results`. On SQLite (the embedded default) the results table is a plain table and all of this
+is a no-op.
+"""
+
+import csv
+import datetime
+import gzip
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Max
+from django.utils import timezone
+
+from monitoring.models import Result, ResultArchive
+
+logger = logging.getLogger(__name__)
+
+TABLE = Result._meta.db_table
+AHEAD_MONTHS = 3  # beat keeps this many months after the current one ready
+NAME = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
+Month = tuple[int, int]
+
+
+class ArchiveRefused(Exception):
+    """Archiving is not possible here (SQLite, or inside a transaction)."""
+
+
+class MissingPartitions(Exception):
+    """Raised within `created_apart()` for the months of rows about to be stored that have no partition yet."""
+
+    def __init__(self, months: list[Month]) -> None:
+        super().__init__(", ".join(partition_name(month) for month in months))
+        self.months = months
+
+
+_APART: ContextVar[bool] = ContextVar("partitions_created_apart", default=False)
+
+
+@contextmanager
+def created_apart() -> Iterator[None]:
+    """Within: `prepare_for_rows` raises MissingPartitions rather than create a partition in the current transaction.
+    For a long transaction (a file's ingest): attaching a partition takes a SHARE ROW EXCLUSIVE lock on every table
+    results refer to (points, submissions, alerts, norms, pollutants, rule sets), which would keep every other writer
+    of those tables waiting until the ingest commits. The caller creates the months apart, then starts again."""
+    token = _APART.set(True)
+    try:
+        yield
+    finally:
+        _APART.reset(token)
+
+
+def partitioned() -> bool:
+    """Whether the results table is partitioned (PostgreSQL, migrated)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "p"
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def month_start(year: int, month: int) -> datetime.datetime:
+    """The first moment of a month in the portal's time zone."""
+    return datetime.datetime(year, month, 1, tzinfo=_zone())
+
+
+def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of a calendar year in the portal's time zone: a filter on `sampled_at` that the planner prunes to
+    the year's twelve partitions, equal to `sampled_on`'s year (the local date of sampling)."""
+    return month_start(year, 1), month_start(year + 1, 1)
+
+
+def _next(month: Month) -> Month:
+    year, number = month
+    return (year + 1, 1) if number == 12 else (year, number + 1)
+
+
+def month_of(moment: datetime.datetime) -> Month:
+    """The (year, month) of a moment in the portal's time zone: its partition's month."""
+    local = moment.astimezone(_zone())
+    return local.year, local.month
+
+
+def months_between(first: datetime.datetime, last: datetime.datetime) -> list[Month]:
+    """Every month from the one holding `first` to the one holding `last` (for a filler that writes them all)."""
+    months, month, end = [], month_of(first), month_of(last)
+    while month <= end:
+        months.append(month)
+        month = _next(month)
+    return months
+
+
+def partition_name(month: Month) -> str:
+    return f"{TABLE}_p{month[0]:04d}_{month[1]:02d}"
+
+
+def _attached(cursor: CursorWrapper) -> set[str]:
+    cursor.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+        [TABLE],
+    )
+    return {name for (name,) in cursor.fetchall()}
+
+
+def ensure_result_partitions(*, ahead: int = AHEAD_MONTHS, months: Iterable[Month] = ()) -> list[str]:
+    """Make sure the partitions exist for the current month and `ahead` months after it, and for `months` (those of
+    a batch about to be stored: only months that have rows); returns the names of those created.
+
+    Runs in the caller's transaction (an ingest's, whose rows then find their partitions); the lock it takes on the
+    results table (SHARE UPDATE EXCLUSIVE, held until that transaction ends) makes two creators take turns and blocks
+    neither readers nor writers of results. Only what is missing is created, so this is cheap to call on every batch.
+    """
+    if not partitioned():
+        return []
+    month = month_of(timezone.now())
+    wanted = set(months)
+    for _ in range(ahead + 1):
+        wanted.add(month)
+        month = _next(month)
+    with connection.cursor() as cursor:
+        if {partition_name(month) for month in wanted} <= _attached(cursor):
+            return []
+        created = []
+        with transaction.atomic():
+            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE UPDATE EXCLUSIVE MODE")
+            existing = _attached(cursor)  # another creator may have committed meanwhile
+            for month in sorted(wanted):
+                name = partition_name(month)
+                if name in existing:
+                    continue
+                start, end = month_start(*month).isoformat(), month_start(*_next(month)).isoformat()
+                cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+                cursor.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{start}') TO ('{end}')")
+                created.append(name)
+    if created:
+        logger.info("results partitions created: %s", ", ".join(created))
+    return created
+
+
+def analyze_fresh_partitions(months: Iterable[Month]) -> list[str]:
+    """ANALYZE the partitions of `months` that have no statistics yet (freshly created and filled by an ingest):
+    autovacuum would analyze them in a while, but until then the planner guesses their rows, and the statements
+    that follow an ingest (evaluation, alert totals, the aggregate refresh) would be planned on those guesses.
+    Run after the ingest commits (its rows are then visible to ANALYZE and its locks released)."""
+    if not partitioned():
+        return []
+    names = [partition_name(month) for month in months]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND c.relkind = 'r'"
+            " AND c.relnamespace = current_schema()::regnamespace"
+            " AND NOT EXISTS (SELECT 1 FROM pg_stats s"
+            " WHERE s.schemaname = current_schema() AND s.tablename = c.relname)",
+            [names],
+        )
+        fresh = [name for (name,) in cursor.fetchall()]
+        for name in fresh:
+            cursor.execute(f"ANALYZE {name}")
+    return fresh
+
+
+def prepare_for_rows(months: Iterable[Month]) -> None:
+    """What every insert path calls before storing results of `months` (`month_of` their sampling times): their
+    partitions created now, in the caller's transaction (or MissingPartitions raised, within `created_apart()`), and
+    analyzed once it commits if they have no statistics yet."""
+    months = sorted(set(months))
+    if not partitioned():
+        return
+    if _APART.get():
+        with connection.cursor() as cursor:
+            attached = _attached(cursor)
+        if missing := [month for month in months if partition_name(month) not in attached]:
+            raise MissingPartitions(missing)
+    else:
+        ensure_result_partitions(months=months)
+    transaction.on_commit(lambda: analyze_fresh_partitions(months))
+
+
+# Archiving old years.
+
+
+@dataclass(frozen=True)
+class Dump:
+    rows: int
+    id_sum: int
+    sha256: str
+
+
+def _partitions_before(cursor: CursorWrapper, cutoff: Month) -> list[str]:
+    """Partitions of months before `cutoff`, attached or left detached by an interrupted archive run."""
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+        " AND relname LIKE %s",
+        [f"{TABLE}_p%"],
+    )
+    names = []
+    for (name,) in cursor.fetchall():
+        if (match := NAME.match(name)) and (int(match[1]), int(match[2])) < cutoff:
+            names.append(name)
+    return sorted(names)
+
+
+def _detach(cursor: CursorWrapper, name: str) -> None:
+    """Detach without blocking readers and writers of results (PostgreSQL 14+: CONCURRENTLY waits for the queries
+    that may be reading the partition); a detach interrupted half-way is finished."""
+    cursor.execute(
+        "SELECT i.inhdetachpending FROM pg_inherits i WHERE i.inhrelid = %s::regclass AND i.inhparent = %s::regclass",
+        [name, TABLE],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return  # already detached
+    mode = "FINALIZE" if row[0] else "CONCURRENTLY"
+    cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name} {mode}")
+
+
+def _dump(cursor: CursorWrapper, name: str, path: Path) -> Dump:
+    """COPY the table to a gzip-compressed CSV with a header, written aside and renamed when complete."""
+    partial = path.with_name(path.name + ".part")
+    with gzip.open(partial, "wb") as handle, cursor.cursor.copy(f"COPY {name} TO STDOUT (FORMAT csv, HEADER)") as copy:
+        for block in copy:
+            handle.write(block)
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+    return _read_dump(path)
+
+
+def _read_dump(path: Path) -> Dump:
+    """Count the rows of a dump and add up their ids, reading it back from the disk."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            digest.update(block)
+    rows = id_sum = 0
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        position = next(reader).index("id")
+        for record in reader:
+            rows += 1
+            id_sum += int(record[position])
+    return Dump(rows, id_sum, digest.hexdigest())
+
+
+def archive_results(*, before: int, out: Path) -> list[ResultArchive]:
+    """Detach, dump, verify and drop the partitions of every month before 1 January of `before` (local time).
+
+    Each partition goes through the same steps, each safe to run again, so an interrupted run is finished by the
+    next one: its `ResultArchive` is recorded first (from then on the statistics of its year are kept as they are,
+    see reports.aggregates), the partition is detached, copied to `out/<partition>.csv.gz`, the copy read back and
+    compared with the table (rows and the sum of their ids), and only then is the table dropped, in the transaction
+    that records the copy. Runs in autocommit: DETACH ... CONCURRENTLY cannot run in a transaction.
+    """
+    if not partitioned():
+        raise ArchiveRefused("the results table is not partitioned here (the embedded SQLite keeps one plain table)")
+    if connection.in_atomic_block:
+        raise ArchiveRefused("archiving detaches partitions concurrently, which cannot run inside a transaction")
+    out.mkdir(parents=True, exist_ok=True)
+    archived = []
+    with connection.cursor() as cursor:
+        for name in _partitions_before(cursor, (before, 1)):
+            archive, _ = ResultArchive.objects.get_or_create(partition=name, defaults={"before": before})
+            if archive.dropped_at is not None:
+                continue
+            _detach(cursor, name)
+            path = out / f"{name}.csv.gz"
+            dump = _dump(cursor, name, path)
+            cursor.execute(f"SELECT count(*), coalesce(sum(id), 0) FROM {name}")
+            rows, id_sum = cursor.fetchone()
+            if (dump.rows, dump.id_sum) != (rows, int(id_sum)):
+                raise RuntimeError(f"{path}: {dump.rows} rows read back, {rows} in {name}; the table is kept")
+            with transaction.atomic():
+                archive.rows, archive.sha256, archive.file = rows, dump.sha256, str(path)
+                archive.dropped_at = timezone.now()
+                archive.save()
+                cursor.execute(f"DROP TABLE {name}")
+            logger.info("results archived: %s, %s rows, %s", name, rows, path)
+            archived.append(archive)
+    return archived
+
+
+def archived_before() -> int | None:
+    """The first year whose results are all still in the table: the years before it were archived (or are being
+    archived) and their statistics are kept as they were computed."""
+    return ResultArchive.objects.aggregate(before=Max("before"))["before"]
