@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
+from bench.months import months_between
 from monitoring import partitions
 from monitoring.models import MonitoringPoint, Pollutant, Submission
 from monitoring.reference import load_monitoring_reference
@@ -37,21 +38,29 @@ GROUP BY 1, 2, 3, 4
 
 
 def _fill_results(
-    cursor: CursorWrapper, first: int, end: int, submission: int, points: list[int], pollutants: list[int]
+    cursor: CursorWrapper,
+    first: int,
+    end: int,
+    submission: int,
+    points: list[int],
+    pollutants: list[int],
+    point_enterprises: list[int],
 ) -> None:
     """Results number `first` to `end` - 1: one sampling minute covers every point and pollutant once."""
     slots = len(points) * len(pollutants)
     cursor.execute(
         """
         INSERT INTO monitoring_result (submission_id, point_id, pollutant_id, medium, sampled_at, sampled_on,
-            averaging, value, below_detection, unit, value_base, method, laboratory, severity, evaluated)
+            averaging, value, below_detection, unit, value_base, method, laboratory, severity, evaluated, enterprise_id)
         SELECT %s, (%s::bigint[])[1 + n %% %s], (%s::bigint[])[1 + (n / %s) %% %s], 'air',
                timestamptz '2015-01-01' + (n / %s) * interval '1 minute',
                (timestamptz '2015-01-01' + (n / %s) * interval '1 minute')::date,
-               'daily', (n %% 97) * 0.0001, false, 'mg/m3', (n %% 97) * 0.0001, '', '', n %% 4, true
+               'daily', (n %% 97) * 0.0001, false, 'mg/m3', (n %% 97) * 0.0001, '', '', n %% 4, true,
+               (%s::bigint[])[1 + n %% %s]
         FROM generate_series(%s, %s - 1) AS n
         """,
-        [submission, points, len(points), pollutants, len(points), len(pollutants), slots, slots, first, end],
+        [submission, points, len(points), pollutants, len(points), len(pollutants), slots, slots,
+         point_enterprises, len(points), first, end],
     )  # fmt: skip
 
 
@@ -66,16 +75,21 @@ def _fill() -> None:
         for n in range(POINTS)
     )
     submission = Submission.objects.create(enterprise=enterprises[0], submitted_by=staff, channel="file")
-    points = list(MonitoringPoint.objects.values_list("pk", flat=True))
+    points, point_enterprises = [], []  # each result's enterprise is its point's (Result.enterprise)
+    for point, enterprise in MonitoringPoint.objects.values_list("pk", "enterprise_id"):
+        points.append(point)
+        point_enterprises.append(enterprise)
     pollutants = list(Pollutant.objects.values_list("pk", flat=True))
     slots = len(points) * len(pollutants)  # one sampling minute covers every point and pollutant once
     # The results table's partitions of the months the rows below fall in (monitoring.partitions).
     start = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
     last = start + datetime.timedelta(minutes=RESULTS // slots)
-    partitions.ensure_result_partitions(months=partitions.months_between(start, last))
+    partitions.ensure_result_partitions(months=months_between(start, last))
     with connection.cursor() as cursor:
         for first in range(0, RESULTS, FILL_ROWS):  # in parts, each well within the benchmarks' statement timeout
-            _fill_results(cursor, first, min(RESULTS, first + FILL_ROWS), submission.pk, points, pollutants)
+            _fill_results(
+                cursor, first, min(RESULTS, first + FILL_ROWS), submission.pk, points, pollutants, point_enterprises
+            )
         cursor.execute("SELECT id FROM registry_wastecode ORDER BY id LIMIT 100")
         codes = [row[0] for row in cursor.fetchall()]
         for enterprise in enterprises:

@@ -13,6 +13,7 @@ import pytest
 from monitoring import services
 from monitoring.models import Alert, MonitoringPoint, Submission
 from monitoring.reference import load_monitoring_reference
+from monitoring.services import submissions
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory
 
 SUBMISSIONS = 30
@@ -59,7 +60,7 @@ def test_commit_to_alert_latency(celery_worker):
     in_process = []
     for n in range(SUBMISSIONS, 2 * SUBMISSIONS - 1):
         submission = Submission.objects.create(enterprise=enterprise, submitted_by=staff, channel="api")
-        services._ingest(submission, enumerate(_rows(n), start=1))
+        submissions._ingest(submission, enumerate(_rows(n), start=1))
         Submission.objects.filter(pk=submission.pk).update(rows_total=2, rows_done=2)
         started = time.perf_counter()
         services.submission_evaluate(submission_id=submission.pk)

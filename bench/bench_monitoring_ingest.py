@@ -126,7 +126,8 @@ def _bulk_create_rate(user: User, enterprise: Enterprise, path: str) -> float:
                 break
             sampled = datetime.datetime.fromisoformat(row["sampled_at"])
             batch.append(Result(
-                submission=submission, point_id=points[row["point"]], pollutant_id=pollutants[row["pollutant"]],
+                submission=submission, point_id=points[row["point"]], enterprise=enterprise,
+                pollutant_id=pollutants[row["pollutant"]],
                 medium="air", sampled_at=sampled, sampled_on=sampled.date(), averaging=row["averaging"],
                 value=Decimal(row["value"]), unit=row["unit"], value_base=float(row["value"]),
                 method=row["method"], laboratory=row["laboratory"],

@@ -34,6 +34,7 @@ from django.db import connection
 from bench.public_urls import public_urls
 from monitoring import services as monitoring_services
 from monitoring.models import Medium, MonitoringPoint
+from monitoring.partitions import ensure_result_partitions
 from portal.celery import app as celery_app
 from portal.models import User
 from portal.tests.worker import ROOT, _other_sessions, database_url_for_subprocess, start_worker, wait_for
@@ -52,6 +53,7 @@ WRK_SUMMARY = re.compile(r"(\d+) requests in ([\d.]+) s: (\d+) requests/s")
 WRK_PAGES = re.compile(r"^public pages\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)", re.MULTILINE)
 WRK_FAILURE = re.compile(r"^FAIL: (.*)$", re.MULTILINE)
 POLLUTANTS = ("Cu", "Pb", "Zn")
+YEARS = range(2019, 2024)  # of the submissions' results: those of the demo returns, so that both touch the same years
 
 
 @dataclass
@@ -72,6 +74,9 @@ class Writer:
     def __init__(self, admin: User) -> None:
         self.admin = admin
         enterprises = list(Enterprise.objects.filter(synthetic=True).order_by("region__iso_code"))
+        # The months the submissions fall in have their partitions, as beat keeps them ahead in production: creating
+        # one under load queues every writer of results behind its lock, which is not what this measures.
+        ensure_result_partitions(months=[(year, 1) for year in YEARS])
         self.points = [
             MonitoringPoint.objects.create(
                 enterprise=enterprise, code="BENCH-AIR", medium=Medium.AIR, latitude=Decimal("46.8"),
@@ -102,9 +107,8 @@ class Writer:
                 return_services.return_accept(actor=self.admin, version=version)
             else:
                 point = self.points[number % len(self.points)]
-                sampled = datetime.datetime(2019 + number % 5, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
-                    hours=number
-                )
+                year = YEARS[number % len(YEARS)]
+                sampled = datetime.datetime(year, 1, 1, 12, tzinfo=datetime.UTC) + datetime.timedelta(minutes=number)
                 rows = [
                     {"point": point.code, "pollutant": code, "sampled_at": sampled.isoformat(),
                      "value": f"{0.0005 + (number * 7 + offset) % 97 * 0.0002:.4f}", "unit": "mg/m3",

@@ -44,8 +44,9 @@ class ResultFilterSet(django_filters.FilterSet):
     """Results (and exceedances, a subset) by point, pollutant, submission, severity, sampling day (from, to:
     inclusive) and whether they exceed their MPC."""
 
-    # By ids read first: given them as constants, the planner walks the index that leads with point, pollutant and
-    # sampling time, in time order, partition by partition; joined on the codes, it scans every partition.
+    # By ids read first: given them as constants, the planner walks the index that leads with enterprise, point,
+    # pollutant and sampling time, in time order, partition by partition; joined on the codes, it scans every
+    # partition.
     point = django_filters.CharFilter(method="filter_point", label=_("Point code"))
     pollutant = django_filters.CharFilter(method="filter_pollutant", label=_("Pollutant"))
     severity = django_filters.ChoiceFilter(
@@ -60,7 +61,9 @@ class ResultFilterSet(django_filters.FilterSet):
         fields = ["submission", "point", "pollutant", "severity", "since", "until", "exceeds"]
 
     def filter_point(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(point_id__in=list(MonitoringPoint.objects.filter(code=value).values_list("pk", flat=True)))
+        points = list(MonitoringPoint.objects.filter(code=value).values_list("pk", "enterprise_id"))
+        enterprises = sorted({enterprise for _pk, enterprise in points})
+        return qs.filter(enterprise_id__in=enterprises, point_id__in=[pk for pk, _enterprise in points])
 
     def filter_pollutant(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(pollutant_id__in=list(Pollutant.objects.filter(code=value).values_list("pk", flat=True)))

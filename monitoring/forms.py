@@ -1,18 +1,18 @@
+import datetime
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import AlertStatus, Averaging, MonitoringPoint, Pollutant, Unit
+from monitoring.local_time import in_zone, only_zone, portal_zone
+from monitoring.models import Alert, AlertStatus, Averaging, MonitoringPoint, Pollutant, Unit
 from portal import values
 from portal.models import User
-from portal.permissions import Action, AnyUser
+from portal.permissions import Action, AnyUser, holders
 from registry.models import Enterprise
 
 
@@ -40,17 +40,6 @@ class EnterpriseChoiceForm(forms.Form):
 
 class UploadForm(EnterpriseChoiceForm):
     file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8) or XLSX with the columns of the template."))
-
-
-def sampling_zone() -> zoneinfo.ZoneInfo:
-    """The zone of a sampling time written without an offset. Points carry no zone of their own, and all of
-    Kazakhstan keeps one time (UTC+5 since March 2024), so it is the portal's."""
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def zone_label() -> str:
-    offset = timezone.now().astimezone(sampling_zone()).strftime("%z")
-    return f"{settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})"
 
 
 Choices = Sequence[tuple[Any, Any]]
@@ -95,27 +84,49 @@ class ResultRowForm(forms.Form):
     method = forms.CharField(label=_("Method"), required=False)
     laboratory = forms.CharField(label=_("Laboratory"), required=False)
 
-    def __init__(self, *args: Any, choices: dict[str, Choices] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        choices: dict[str, Choices] | None = None,
+        zones: dict[str, zoneinfo.ZoneInfo] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name, options in (choices or {}).items():
             widget = self.fields[name].widget
             assert isinstance(widget, forms.Select)  # declared above
             widget.choices = options
-        self.fields["sampled_at"].help_text = _("e.g. 2026-11-25 10:00; without an offset, the time of %(zone)s") % {
-            "zone": zone_label()
-        }
+        self.zones = zones or {}
+        # The local time a time without an offset was read as, shown to the filer: (local time, its zone).
+        self.read_as: tuple[datetime.datetime, zoneinfo.ZoneInfo] | None = None
+        zone = only_zone(self.zones.values())
+        self.fields["sampled_at"].help_text = (
+            _("e.g. 2026-11-25 10:00; without an offset, the local time of the point (%(zone)s) on that date")
+            % {"zone": zone.key}
+            if zone
+            else _("e.g. 2026-11-25 10:00; without an offset, the local time of the point (its region's time zone)")
+        )
 
-    def clean_sampled_at(self) -> str:
-        """A time without an offset is taken in the sampling zone; anything else goes to ingest as written, which
-        names what is wrong with it."""
-        text = self.cleaned_data["sampled_at"].strip()
+    def clean(self) -> dict[str, Any]:
+        """A time without an offset is taken in the point's local zone with the offset of that date; anything else
+        goes to ingest as written, which names what is wrong with it (an unknown point, or a local time that zone
+        repeated or skipped, which only an offset can place: `time_zone_required`)."""
+        data = super().clean() or {}
+        text = str(data.get("sampled_at", "")).strip()
+        data["sampled_at"] = text
         try:
             moment = parse_datetime(text)
         except ValueError:
-            return text
+            return data
         if moment is None or moment.tzinfo is not None:
-            return text
-        return moment.replace(tzinfo=sampling_zone()).isoformat()
+            return data
+        # A point not of the enterprise fails as unknown whatever the zone: the portal's spares it a second error.
+        zone = self.zones.get(str(data.get("point", "")).strip(), portal_zone())
+        local = in_zone(moment, zone)
+        if local is not None:
+            data["sampled_at"] = local.isoformat()
+            self.read_as = (local, zone)
+        return data
 
 
 ResultRowFormSet = forms.formset_factory(ResultRowForm, extra=5, max_num=20)
@@ -123,9 +134,13 @@ ResultRowFormSet = forms.formset_factory(ResultRowForm, extra=5, max_num=20)
 
 class AlertUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *AlertStatus.choices], required=False)
-    assigned_to = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=User.objects.filter(role=User.Role.INSPECTOR, is_active=True), required=False
-    )
+    assigned_to = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
     comment = values.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     # How many results the page showed (the template writes the current count): none may arrive unseen.
     seen_results = values.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, alert: Alert, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Whoever may work this alert: the inspectors of its region and the administrators (portal.permissions).
+        assignees = holders(Action.WORK_ALERTS, alert).order_by("username")
+        self.fields["assigned_to"].queryset = assignees  # type: ignore[attr-defined]

@@ -18,7 +18,6 @@ from django.utils.translation import gettext
 from monitoring import partitions
 from monitoring.models import Averaging, MonitoringPoint, Pollutant, Result, Unit
 from portal import coded, values
-from portal.api.exceptions import item
 from portal.uploads import Limits, read_rows
 from registry.models import Enterprise
 
@@ -47,8 +46,8 @@ class RowError:
     reason: str  # a coded.Message, or text
 
     def error_item(self) -> dict[str, Any]:
-        """As the API answers it (portal.api.exceptions)."""
-        return item(row=self.row or None, field=self.field, code=self.code, message=str(self.reason))
+        """As the API answers it (portal.coded.error_item)."""
+        return coded.error_item(row=self.row or None, field=self.field, code=self.code, message=str(self.reason))
 
     def stored(self) -> dict[str, Any]:
         """As a submission keeps it: with the reason's msgid and parameters, to be shown in its reader's language."""
@@ -102,6 +101,7 @@ class Catalogue:
     """What rows of one enterprise may name, loaded once per submission."""
 
     def __init__(self, enterprise: Enterprise) -> None:
+        self.enterprise_id = enterprise.pk
         points = MonitoringPoint.objects.filter(enterprise=enterprise).values_list("pk", "code", "medium")
         self.points = {code: (pk, medium) for pk, code, medium in points}
         self.pollutants = dict(Pollutant.objects.values_list("code", "pk"))
@@ -260,6 +260,7 @@ class Checker:
         keys = {row.key: row for row in rows}
         stored = (
             Result.objects.filter(
+                enterprise_id=self.catalogue.enterprise_id,  # the unique index leads with it
                 point_id__in={row.point_id for row in rows},
                 sampled_at__gte=min(row.sampled_at for row in rows),
                 sampled_at__lte=max(row.sampled_at for row in rows),

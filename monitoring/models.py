@@ -247,7 +247,12 @@ class MonitoringPoint(AuditedModel):
     class Meta:
         ordering = ["enterprise", "code"]
         verbose_name = _("monitoring point")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "code"], name="point_code_unique_per_enterprise")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "code"], name="point_code_unique_per_enterprise"),
+            # The target of the results' composite foreign key (point, enterprise) on PostgreSQL, which keeps each
+            # result's copy of its point's enterprise equal to it (migration monitoring/0009).
+            models.UniqueConstraint(fields=["id", "enterprise"], name="point_id_enterprise_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_medium_display()})"
@@ -322,20 +327,27 @@ class Submission(LeasedWork):
 
 
 class ResultQuerySet(EnterpriseScopedQuerySet):
-    enterprise_field = "point__enterprise_id"
-    region_field = "point__enterprise__region_id"
+    """Scoped by the result's own `enterprise_id` (its point's, copied), without a join through points."""
 
 
 class Result(models.Model):
     """On PostgreSQL the table is partitioned by month of `sampled_at` (monitoring.partitions, docs/architecture.md
-    "Results table"): every unique key must include `sampled_at` (the database's primary key is (id, sampled_at)),
-    and a query reads fewer months the narrower its `sampled_at` range."""
+    "Results table"): every unique key must include `sampled_at`, and a query reads fewer months the narrower its
+    `sampled_at` range. Every unique key also includes `enterprise`, the distribution key should the table be spread
+    over nodes by enterprise (the database's primary key is (id, sampled_at, enterprise_id))."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="results")
     # Every index costs each of millions of inserts: a foreign key gets one only where results are looked up by it
-    # (point: the unique constraint's index leads with it). Deleting a pollutant, norm or rule set, which the
-    # protection then checks by a scan, is a rare act of an administrator.
+    # (enterprise and point: the unique constraint's index leads with them). Deleting a pollutant, norm or rule set,
+    # which the protection then checks by a scan, is a rare act of an administrator.
     point = models.ForeignKey(MonitoringPoint, on_delete=models.PROTECT, related_name="results", db_index=False)
+    # The point's enterprise, copied as the result is stored (points never change enterprise; the database refuses
+    # it once a point has results): the scope of every permission check and the distribution key. On PostgreSQL
+    # the composite foreign key (point, enterprise) to the point's (id, enterprise) keeps it equal to the point's,
+    # and implies this one, which therefore has no constraint of its own (one check fewer per stored row).
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     pollutant = models.ForeignKey(Pollutant, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The point's medium, copied so that evaluation joins norms without a join through points.
     medium = models.CharField(max_length=20, choices=Medium.choices)
@@ -367,8 +379,10 @@ class Result(models.Model):
     class Meta:
         ordering = ["sampled_at", "id"]
         constraints = [
+            # Leads with the enterprise, so that a scoped read (an enterprise's, or a point's with its enterprise)
+            # walks it.
             models.UniqueConstraint(
-                fields=["point", "pollutant", "sampled_at", "averaging"], name="result_no_duplicates"
+                fields=["enterprise", "point", "pollutant", "sampled_at", "averaging"], name="result_no_duplicates"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="result_value_non_negative"),
         ]

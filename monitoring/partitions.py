@@ -114,15 +114,6 @@ def month_of(moment: datetime.datetime) -> Month:
     return local.year, local.month
 
 
-def months_between(first: datetime.datetime, last: datetime.datetime) -> list[Month]:
-    """Every month from the one holding `first` to the one holding `last` (for a filler that writes them all)."""
-    months, month, end = [], month_of(first), month_of(last)
-    while month <= end:
-        months.append(month)
-        month = _next(month)
-    return months
-
-
 def partition_name(month: Month) -> str:
     return f"{TABLE}_p{month[0]:04d}_{month[1]:02d}"
 

@@ -1,8 +1,10 @@
 """Reads of monitoring that need more than `restrict`: submission counts, the status matrix, a result series."""
 
 import datetime
+import operator
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.core.cache import cache
@@ -110,7 +112,7 @@ def status_matrix(points: QuerySet[MonitoringPoint], window: Window, *, user: An
     """
     point_list = list(points.order_by("code"))
     summary = (
-        window.filter(Result.objects.restrict(user, Action.VIEW).filter(point__in=point_list))
+        window.filter(Result.objects.restrict(user, Action.VIEW).filter(_of_points(point_list)))
         .order_by()
         .values("point_id", "pollutant_id")
         .annotate(count=Count("pk"), worst=Max("severity"))
@@ -131,13 +133,19 @@ def status_matrix(points: QuerySet[MonitoringPoint], window: Window, *, user: An
     return pollutants, point_list, cells
 
 
+def _of_points(points: list[MonitoringPoint]) -> Q:
+    """The results of these points, by their enterprises too: the results' unique index leads with the enterprise,
+    then the point."""
+    return Q(enterprise_id__in={point.enterprise_id for point in points}, point__in=points)
+
+
 def _point_results(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> QuerySet[Result]:
-    return Result.objects.restrict(user, Action.VIEW).filter(point=point, pollutant=pollutant)
+    return Result.objects.restrict(user, Action.VIEW).filter(_of_points([point]), pollutant=pollutant)
 
 
 def latest_day(point: MonitoringPoint, pollutant: Pollutant, *, user: AnyUser) -> datetime.date | None:
     """The local day of the newest result of a point and pollutant the user may see (the end of its chart's
-    default window): one backward step on the index that leads with point, pollutant and sampling time."""
+    default window): one backward step on the index that leads with enterprise, point, pollutant and sampling time."""
     latest = _point_results(point, pollutant, user=user).order_by("-sampled_at").values_list("sampled_on")[:1]
     return next((day for (day,) in latest), None)
 
@@ -201,55 +209,91 @@ def raw_results(point: MonitoringPoint, pollutant: Pollutant, window: Window, *,
 POPUP_RESULTS = 5
 
 
-def map_points(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> list[dict[str, Any]]:
-    """Points as the map draws them, each with the latest result of each pollutant the user may see (two queries):
-    its state is "exceeding" when one of those exceeds its MPC (has a severity), "within" when none does, "none"
-    without results."""
-    point_list = list(points.select_related("enterprise").order_by("code", "pk"))
-    latest: dict[int, list[dict[str, Any]]] = {}
-    rows = (
-        Result.objects.restrict(user, Action.VIEW)
-        .filter(point__in=point_list)
-        .order_by("point_id", "pollutant_id", "-sampled_at")
-        .distinct("point_id", "pollutant_id")
-        .select_related("pollutant")
+def map_points(points: QuerySet[MonitoringPoint]) -> list[dict[str, Any]]:
+    """Points as the map draws them (one query), without their results: the map page then changes only with the
+    points, and each popup fetches its point's latest results (`point_latest`), the rings their states
+    (`point_states`), each cached under a tag that an evaluated submission bumps (docs/architecture.md, "Cache")."""
+    return [
+        {
+            "pk": point.pk,
+            "name": f"{point.code} · {point.get_medium_display()}",
+            "lat": float(point.latitude),
+            "lon": float(point.longitude),
+            "kind": point.medium,
+            "operator": point.enterprise.local_name,
+            "latest": reverse("monitoring:point-latest", args=[point.pk]),
+        }
+        for point in points.select_related("enterprise").order_by("code", "pk")
+    ]
+
+
+def _newest(results: QuerySet[Result], *, enterprise: Any, point: Any) -> QuerySet[Result]:
+    """The newest of `results` of a point (given with its enterprise, as values or outer references) and of the
+    pollutant the outer query names: one step backwards on the index that leads with enterprise, point, pollutant
+    and sampling time, in the newest month's partition first. Subqueries rather than DISTINCT ON, which SQLite
+    lacks and which would read every result of the point."""
+    newest = results.filter(enterprise_id=enterprise, point=point, pollutant=OuterRef("pk"))
+    return newest.order_by("-sampled_at", "-id")
+
+
+def point_latest(point: MonitoringPoint, *, user: AnyUser) -> dict[str, Any]:
+    """A point's popup: the latest result the user may see of each pollutant (value, unit, ratio to the MPC, date,
+    link to its chart), the worst first, and the link of the point's name (the chart of the worst). Two queries: the
+    newest (time, id) of each pollutant, then those rows."""
+    newest = _newest(Result.objects.restrict(user, Action.VIEW), enterprise=point.enterprise_id, point=point)
+    found = (
+        Pollutant.objects.order_by()
+        .annotate(at=Subquery(newest.values("sampled_at")[:1]), newest_id=Subquery(newest.values("id")[:1]))
+        .values_list("pk", "at", "newest_id")
     )
-    for row in rows:
-        latest.setdefault(row.point_id, []).append(
-            {
-                "pollutant": row.pollutant.code,
-                "name": row.pollutant.name,
-                "value": float(row.value),
-                "below_detection": row.below_detection,
-                "unit": unit(row.unit),
-                "ratio": row.ratio,
-                "exceeds": row.severity > Severity.NONE,
-                "date": row.sampled_on.isoformat(),
-                "chart": reverse("monitoring:point-chart", args=[row.point_id, row.pollutant.code]),
-            }
-        )
-    shown = []
-    for point in point_list:
-        results = sorted(latest.get(point.pk, []), key=lambda r: (-(r["ratio"] or 0), r["pollutant"]))
-        state = "none" if not results else ("exceeding" if any(r["exceeds"] for r in results) else "within")
-        shown.append(
-            {
-                "url": results[0]["chart"] if results else None,
-                "name": f"{point.code} · {point.get_medium_display()}",
-                "lat": float(point.latitude),
-                "lon": float(point.longitude),
-                "kind": point.medium,
-                "operator": point.enterprise.local_name,
-                "state": state,
-                "results": results[:POPUP_RESULTS],
-            }
-        )
-    return shown
+    # Each by its sampling time too, so that only the partitions of those months are read.
+    wanted = [Q(pollutant_id=pk, sampled_at=at, id=newest_id) for pk, at, newest_id in found if at is not None]
+    rows = (
+        Result.objects.filter(reduce(operator.or_, wanted), enterprise_id=point.enterprise_id, point=point)
+        .order_by()
+        .select_related("pollutant")
+        if wanted
+        else Result.objects.none()
+    )
+    results = [
+        {
+            "pollutant": row.pollutant.code,
+            "name": row.pollutant.name,
+            "value": float(row.value),
+            "below_detection": row.below_detection,
+            "unit": unit(row.unit),
+            "ratio": row.ratio,
+            "exceeds": row.severity > Severity.NONE,
+            "date": row.sampled_on.isoformat(),
+            "chart": reverse("monitoring:point-chart", args=[point.pk, row.pollutant.code]),
+        }
+        for row in sorted(rows, key=lambda row: (-(row.ratio or 0), row.pollutant.code))[:POPUP_RESULTS]
+    ]
+    return {"url": results[0]["chart"] if results else None, "results": results}
+
+
+def point_states(points: QuerySet[MonitoringPoint], *, user: AnyUser) -> dict[int, str]:
+    """Each point's ring (one query): "exceeding" when the latest result the user may see of one of its pollutants
+    exceeds its MPC (has a severity), "within" when none does, "none" without results."""
+    results = Result.objects.restrict(user, Action.VIEW)
+    # Per point (the outer query's outer reference) and pollutant.
+    newest = _newest(results, enterprise=OuterRef(OuterRef("enterprise_id")), point=OuterRef(OuterRef("pk")))
+    exceeding = Pollutant.objects.annotate(severity=Subquery(newest.values("severity")[:1])).filter(
+        severity__gt=Severity.NONE
+    )
+    states = points.order_by().annotate(
+        exceeding=Exists(exceeding),
+        measured=Exists(results.filter(enterprise_id=OuterRef("enterprise_id"), point=OuterRef("pk"))),
+    )
+    return {
+        pk: "exceeding" if exceeding else ("within" if measured else "none")
+        for pk, exceeding, measured in states.values_list("pk", "exceeding", "measured")
+    }
 
 
 def points_map_settings() -> dict[str, object]:
-    """The point map's settings: colours by medium, rings by state, the popups' texts."""
-    return map_settings(
+    """The point map's settings: colours by medium, rings by state (read from `ring_states`), the popups' texts."""
+    settings = map_settings(
         legend=[{"kind": medium, "label": str(label)} for medium, label in Medium.choices],
         states=[
             {"state": "exceeding", "label": _("latest result exceeds an MPC")},
@@ -261,5 +305,8 @@ def points_map_settings() -> dict[str, object]:
             "below": _("below the detection limit"),
             "latest": _("Latest results"),
             "none": _("No results shown."),
+            "loading": _("Loading the latest results…"),
+            "failed": _("The latest results could not be loaded."),
         },
     )
+    return {**settings, "ring_states": reverse("monitoring:point-states")}

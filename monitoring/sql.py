@@ -50,15 +50,18 @@ FROM (
 WHERE a.id = totals.alert_id
 """
 
-# Whether each alert given is persistent (monitoring.services._set_persistent): at least `share` of the results of
-# its point and pollutant with a norm, sampled in the `window` up to its latest result, exceed their norm. The same
-# division as in Python, so that a share on the boundary counts the same either way.
+# Whether each alert given is persistent (monitoring.services.evaluation._set_persistent): at least `share` of the
+# results of its point and pollutant with a norm, sampled in the `window` up to its latest result, exceed their norm.
+# The same division as in Python, so that a share on the boundary counts the same either way.
 PERSISTENT = """
 UPDATE monitoring_alert AS a SET persistent = w.total > 0 AND w.exceeding::float8 / w.total >= %(share)s
 FROM (
     SELECT a.id, count(r.id) AS total, count(r.id) FILTER (WHERE r.severity > 0) AS exceeding
     FROM monitoring_alert a
-    LEFT JOIN monitoring_result r ON r.point_id = a.point_id AND r.pollutant_id = a.pollutant_id
+    -- The point's enterprise, which the results' unique index leads with.
+    JOIN monitoring_monitoringpoint p ON p.id = a.point_id
+    LEFT JOIN monitoring_result r ON r.enterprise_id = p.enterprise_id AND r.point_id = a.point_id
+        AND r.pollutant_id = a.pollutant_id
         AND r.sampled_at > a.last_sampled_at - %(window)s AND r.norm_id IS NOT NULL
     WHERE a.id = ANY(%(alerts)s)
     GROUP BY a.id
@@ -153,10 +156,10 @@ FOR SHARE
 STORE = """
 INSERT INTO monitoring_result (
     submission_id, point_id, pollutant_id, medium, sampled_at, sampled_on, averaging, value, below_detection, unit,
-    value_base, method, laboratory, norm_id, mpc_base, ratio, severity, ruleset_id, evaluated, alert_id)
+    value_base, method, laboratory, norm_id, mpc_base, ratio, severity, ruleset_id, evaluated, alert_id, enterprise_id)
 SELECT %(submission)s, c.point_id, c.pollutant_id, c.medium, c.sampled_at, c.sampled_on, c.averaging, c.value,
        c.below_detection, c.unit, c.value_base, c.method, c.laboratory, c.norm_id, c.mpc_base, c.ratio, c.severity,
-       c.ruleset_id, TRUE, a.id
+       c.ruleset_id, TRUE, a.id, %(enterprise)s
 FROM {checked} c
 LEFT JOIN monitoring_alert a ON c.severity > 0 AND a.point_id = c.point_id AND a.pollutant_id = c.pollutant_id
     AND a.status IN ('new', 'acknowledged', 'investigating')

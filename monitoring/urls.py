@@ -5,6 +5,8 @@ from monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("points/", views.point_map, name="point-map"),
+    path("points/states/", views.point_states, name="point-states"),
+    path("points/<int:pk>/latest/", views.point_latest, name="point-latest"),
     path("points/<int:pk>/<str:pollutant>/", views.point_chart, name="point-chart"),
     path("upload/", views.upload, name="upload"),
     path("template.csv", views.template_csv, name="template"),

@@ -2,33 +2,35 @@
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from monitoring import selectors, services
 from monitoring.filters import AlertFilterSet
 from monitoring.forms import (
     AlertUpdateForm,
     EnterpriseChoiceForm,
+    ResultRowForm,
     ResultRowFormSet,
     UploadForm,
     row_choices,
-    sampling_zone,
-    zone_label,
 )
 from monitoring.ingest import COLUMNS
-from monitoring.models import BASE_UNIT, SEVERITY_NAMES, Medium, MonitoringPoint, Pollutant, Result, Submission
+from monitoring.local_time import only_zone, point_zones, portal_zone, utc_offset
+from monitoring.models import BASE_UNIT, Medium, MonitoringPoint, Pollutant, Result, Severity, Submission
 from monitoring.windows import Window, WindowForm, local_today
-from portal import cache_tags, outbox
+from portal import cache_tags, outbox, values
 from portal.exports import csv_stream, xlsx_response
 from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page
@@ -66,11 +68,16 @@ def manual(request: HttpRequest) -> HttpResponse:
     """A few results typed by hand: the same checks and evaluation as the API."""
     require(request.user, Action.SUBMIT)
     choice = EnterpriseChoiceForm(request.POST or None, user=request.user)
-    formset = ResultRowFormSet(request.POST or None, form_kwargs={"choices": row_choices(choice.chosen())})
+    zones = point_zones(choice.chosen())
+    formset = ResultRowFormSet(
+        request.POST or None, form_kwargs={"choices": row_choices(choice.chosen()), "zones": zones}
+    )
     errors: list[str] = []
+    read_as: list[str] = []
     if request.method == "POST" and choice.is_valid() and formset.is_valid():
         # Blank lines keep their place, so that an error names the line the user sees.
         rows = [form.cleaned_data for form in formset]
+        read_as = _read_as(formset)
         try:
             submission = services.submission_create(
                 actor=request.user, enterprise=choice.cleaned_data["enterprise"], rows=rows, channel="form"
@@ -78,9 +85,34 @@ def manual(request: HttpRequest) -> HttpResponse:
         except services.RowsInvalid as exc:
             errors = [str(error) for error in exc.errors]
         else:
+            for line in read_as:
+                messages.info(request, line)
             return redirect("monitoring:submission", pk=submission.pk)
-    context = {"choice": choice, "formset": formset, "errors": errors, "zone": zone_label()}
+    zone = only_zone(zones.values())
+    context = {
+        "choice": choice,
+        "formset": formset,
+        "errors": errors,
+        "read_as": read_as,
+        "zone": zone.key if zone else None,
+        "offset_today": utc_offset(timezone.now().astimezone(zone)) if zone else None,
+    }
     return render(request, "monitoring/manual.html", context, status=400 if errors else 200)
+
+
+def _read_as(rows: Iterable[object]) -> list[str]:
+    """How each time typed without an offset was read, for the filer to check: the point's local time, its zone and
+    the offset of that date."""
+    lines = []
+    for number, form in enumerate(rows, start=1):
+        assert isinstance(form, ResultRowForm)  # the formset's forms
+        if form.read_as:
+            local, zone = form.read_as
+            lines.append(
+                _("Row %(row)s: %(time)s, the local time of the point (%(zone)s, %(offset)s on that date).")
+                % {"row": number, "time": f"{local:%Y-%m-%d %H:%M}", "zone": zone.key, "offset": utc_offset(local)}
+            )
+    return lines
 
 
 @login_required
@@ -123,7 +155,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(selectors.alerts(user=request.user), pk=pk)
-    form = AlertUpdateForm(request.POST or None)
+    form = AlertUpdateForm(request.POST or None, alert=alert)
     if request.method == "POST" and form.is_valid():
         try:
             services.alert_update(
@@ -176,18 +208,24 @@ def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     return _matrix(request, str(deposit), points)
 
 
-# The columns of the upload (so that a download, corrected, can be sent again), then what evaluation added.
-DOWNLOAD_COLUMNS = (*COLUMNS, "mpc", "mpc_unit", "ratio", "severity")
+# The columns of the upload under its own names (so that a download, corrected, can be sent again: the upload
+# reads its columns by those names and passes over the others), then what evaluation added, named in the reader's
+# language like the columns of every other download.
+EVALUATION_COLUMNS = (gettext_lazy("MPC"), gettext_lazy("MPC unit"), gettext_lazy("Ratio"), gettext_lazy("Severity"))
 
 
-def _download_rows(results: Iterable[Result], point: MonitoringPoint, pollutant: Pollutant) -> Iterator[list[object]]:
-    """Each result as a row (all of one point and pollutant, which are not read again per row)."""
+def _download_rows(
+    results: Iterable[Result], point: MonitoringPoint, pollutant: Pollutant, severities: Mapping[int, str]
+) -> Iterator[list[object]]:
+    """Each result as a row (all of one point and pollutant, which are not read again per row); `severities`: the
+    names of the severities, written in the reader's language before the rows are streamed."""
     for result in results:
         value = format(result.value.normalize(), "f")
+        ratio = values.figure(result.ratio)
         yield [
             point.code,
             pollutant.code,
-            timezone.localtime(result.sampled_at, sampling_zone()).isoformat(),
+            timezone.localtime(result.sampled_at, portal_zone()).isoformat(),
             f"<{value}" if result.below_detection else value,
             result.unit,
             result.averaging,
@@ -195,8 +233,8 @@ def _download_rows(results: Iterable[Result], point: MonitoringPoint, pollutant:
             result.laboratory,
             format(result.norm.value.normalize(), "f") if result.norm else None,
             result.norm.unit if result.norm else None,
-            result.ratio,
-            SEVERITY_NAMES[result.severity] if result.evaluated else None,
+            None if ratio is None else Decimal(ratio),  # a number, written as the API writes a ratio
+            severities[result.severity] if result.evaluated else None,
         ]
 
 
@@ -207,9 +245,12 @@ def _download(
     and pollutant holds well under a spreadsheet's million rows even hourly over a century)."""
     first = window.first.isoformat() if window.first else "start"
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"qaldyq-{point.code}-{pollutant.code}-{first}-{window.last.isoformat()}")
-    rows = _download_rows(selectors.raw_results(point, pollutant, window, user=user), point, pollutant)
+    # Written now, in the request's language: a CSV's rows are written after the view has returned.
+    header = [*COLUMNS, *(str(name) for name in EVALUATION_COLUMNS)]
+    severities = {int(severity): str(severity.label) for severity in Severity}
+    results = selectors.raw_results(point, pollutant, window, user=user)
     respond = csv_stream if kind == "csv" else xlsx_response
-    return respond(name, DOWNLOAD_COLUMNS, rows)
+    return respond(name, header, _download_rows(results, point, pollutant, severities))
 
 
 @login_required
@@ -240,10 +281,26 @@ def point_chart(request: HttpRequest, pk: int, pollutant: str) -> HttpResponseBa
     return render(request, "monitoring/chart.html", context, status=200 if form.is_valid() else 400)
 
 
-@cached_page(depends=[cache_tags.POINTS])  # the points and their latest results
+@cached_page(depends=[cache_tags.POINTS])  # the points only: the rings and popups are read from the two below
 def point_map(request: HttpRequest) -> HttpResponse:
     """Published monitoring points, for the public."""
     points = MonitoringPoint.objects.restrict(request.user, Action.VIEW)
-    map_points = selectors.map_points(points, user=request.user)
-    context = {"map_points": map_points, "map_settings": selectors.points_map_settings()}
+    context = {"map_points": selectors.map_points(points), "map_settings": selectors.points_map_settings()}
     return render(request, "monitoring/point_map.html", context)
+
+
+@cached_page(depends=[cache_tags.POINTS, cache_tags.POINT_STATES])
+def point_states(request: HttpRequest) -> JsonResponse:
+    """Each point's ring on the map (exceeding, within, none) by its id: a small answer, read again after every
+    evaluated submission, while the map page stays cached."""
+    points = MonitoringPoint.objects.restrict(request.user, Action.VIEW)
+    return JsonResponse({str(pk): state for pk, state in selectors.point_states(points, user=request.user).items()})
+
+
+@cached_page(depends=lambda kwargs, query: [cache_tags.point(kwargs["pk"])])
+def point_latest(request: HttpRequest, pk: int) -> JsonResponse:
+    """A point's popup: its latest result of each pollutant, which map.js writes in the reader's language and
+    locale (a JSON answer: the strict CSP lets no script into an HTML fragment). An evaluated submission drops
+    only its points' answers."""
+    point = get_object_or_404(MonitoringPoint.objects.restrict(request.user, Action.VIEW), pk=pk)
+    return JsonResponse(selectors.point_latest(point, user=request.user))

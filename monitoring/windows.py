@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.forms import sampling_zone
+from monitoring.local_time import portal_zone
 from monitoring.models import Result
 
 # Preset -> months back from the window's last day; None: from the first result.
@@ -35,11 +35,11 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), sampling_zone())
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), portal_zone())
 
 
 def local_today() -> datetime.date:
-    return timezone.now().astimezone(sampling_zone()).date()
+    return timezone.now().astimezone(portal_zone()).date()
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ class WindowForm(forms.Form):
         for name in ("since", "until"):
             day = cleaned.get(name)
             if day is not None and not EARLIEST <= day <= today:
-                self.add_error(name, _("Enter a date from %(first)s to %(last)s.") % {"first": EARLIEST, "last": today})
+                bounds = {"first": formats.date_format(EARLIEST), "last": formats.date_format(today)}
+                self.add_error(name, _("Enter a date from %(first)s to %(last)s.") % bounds)
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end of the period is before its start."))

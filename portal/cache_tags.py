@@ -31,7 +31,8 @@ ALL = "all"
 NATIONAL = "KZ"  # the figures of any region: the republic's totals, and every list of regions
 ANY_YEAR = "*"
 ENTERPRISES = "enterprises"  # the list of enterprises (their deposit counts included)
-POINTS = "points"  # the public monitoring point map (the points and the latest result of each pollutant)
+POINTS = "points"  # the monitoring points (the point map: positions, names, operators)
+POINT_STATES = "point-states"  # every point's ring on the map: whether a latest result exceeds an MPC
 PUBLISHED = "published"  # the official published series and their values
 YEAR_REFERENCE = "year-reference"  # the population and GDP of the years (the per-capita figures)
 # A version outlives every entry stored under it (a day at most); when it expires, the next one is new.
@@ -77,7 +78,7 @@ def deposits(region: str | None = None) -> Tag:
 
 
 def point(pk: int) -> Tag:
-    """A monitoring point and its results."""
+    """A monitoring point and its results (its popup's latest results)."""
     return f"point:{pk}"
 
 

@@ -130,3 +130,14 @@ def written(stored: Mapping[str, Any], text_key: str) -> str:
         return gettext(code) % _shown(params) if params else gettext(code)
     except (KeyError, TypeError, ValueError):
         return str(stored.get(text_key, code))
+
+
+# An error about one row of a file or batch, or one line of a return, as a code and a message: the shape in which
+# domain errors name what they are about (`error_items()`), which the API answers as it is (portal.api.exceptions).
+ErrorItem = dict[str, Any]
+
+
+def error_item(*, code: str, message: str, field: str | None = None, **where: int | str | None) -> ErrorItem:
+    """One error; `where` is `row=` or `line=` (and, for a return's warning, its `key`); a None is left out."""
+    located = {name: value for name, value in where.items() if value is not None}
+    return {**located, "field": field, "code": code, "message": str(message)}

@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -20,13 +21,21 @@ def safe_cell(value: Cell) -> Cell:
     return value
 
 
+def _csv_cell(cell: Cell) -> Cell:
+    """A CSV's cell: a decimal as plain digits (Python writes a small one as "1E-7", which not every program reads
+    as a number), nothing as an empty cell."""
+    if cell is None:
+        return ""
+    return format(cell, "f") if isinstance(cell, Decimal) else safe_cell(cell)
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow([safe_cell(cell) for cell in header])
-    writer.writerows([["" if cell is None else safe_cell(cell) for cell in row] for row in rows])
+    writer.writerows([[_csv_cell(cell) for cell in row] for row in rows])
     return response
 
 
@@ -46,7 +55,7 @@ def csv_stream(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cel
         yield "\ufeff"  # so that spreadsheets read the file as UTF-8
         yield writer.writerow([safe_cell(cell) for cell in header])
         for row in rows:
-            yield writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+            yield writer.writerow([_csv_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -142,6 +142,26 @@ def can(user: "AnyUser | AbstractBaseUser", action: Action, obj: models.Model | 
     return bool(manager.restrict(user, action).filter(pk=obj.pk).exists())
 
 
+def holders(action: Action, obj: models.Model) -> models.QuerySet[User]:
+    """The users who may do `action` to `obj` (whom an alert may be assigned to): `can`'s answer for every user at
+    once, in one query. The public rows of a model everyone reads are the active users' to view."""
+    rows: RestrictedQuerySet = type(obj)._default_manager.filter(pk=obj.pk)  # type: ignore[assignment]
+    public = rows.public() if action == Action.VIEW else None
+    if public is not None and rows.filter(public).exists():
+        return User.objects.filter(is_active=True)
+    who = Q(is_superuser=True)  # role_of: a superuser acts as an administrator, who holds every action
+    for role, actions in ROLE_ACTIONS.items():
+        if action not in actions:
+            continue
+        if role == User.Role.ADMINISTRATOR:
+            who |= Q(role=role)
+        elif role == User.Role.INSPECTOR and rows.region_field:
+            who |= Q(role=role, inspector_assignments__region__in=rows.values(rows.region_field))
+        elif role == User.Role.ENTERPRISE_STAFF and rows.enterprise_field:
+            who |= Q(role=role, memberships__enterprise__in=rows.values(rows.enterprise_field))
+    return User.objects.filter(who, is_active=True).distinct()
+
+
 def own_rows(user: "AnyUser | AbstractBaseUser", rows: models.QuerySet, owner: str = "user") -> models.QuerySet:
     """Rows that belong to a person rather than to an enterprise or a region (their API tokens): a user reaches
     their own, administrators everyone's, the public and inactive users none. `owner` is the lookup of the person."""

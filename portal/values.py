@@ -14,7 +14,7 @@ callback below apply the same definitions to forms; portal.api.fields applies th
 import datetime
 import re
 import unicodedata
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 from django import forms
@@ -76,6 +76,34 @@ def as_decimal(raw: object) -> Decimal:
     if not value.is_finite():
         raise _not_a_number(raw)
     return value
+
+
+# Figures the database computes as floats (a mean, a maximum in the base unit, a ratio) are written, in the API and
+# the downloads, as plain decimal strings of a fixed number of significant digits: 12, fewer than the 15 to 17 a
+# float holds, so that its binary artefacts go (14.999999999999998 is 15.0000000000), and counted from the first
+# digit that is not zero, so that a tiny figure keeps its digits (1e-11 is 0.0000000000100000000000), never cut to 0.
+FIGURE_DIGITS = 12
+
+
+def figure(value: float | Decimal | None, digits: int = FIGURE_DIGITS) -> str | None:
+    """A figure as a decimal string of `digits` significant digits, never with an exponent: read from the float's
+    shortest round-trip text (0.1 + 0.2 is 0.30000000000000004 there), then rounded half-even (0.300000000000).
+    Zero is "0"."""
+    if value is None:
+        return None
+    exact = Decimal(repr(value) if isinstance(value, float) else value)
+    if not exact.is_finite():
+        raise ValueError(f"no figure is written for {value!r}")
+    if not exact:
+        return "0"
+    wide = Context(prec=digits + 1)  # quantize needs room for the digits kept and nothing more
+
+    def kept(number: Decimal) -> Decimal:
+        return number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1), context=wide)
+
+    rounded = kept(exact)
+    # Rounding up may carry into a new first digit (9.9999999999999 to 10.00000000000): keep `digits` of that.
+    return format(kept(rounded) if rounded.adjusted() > exact.adjusted() else rounded, "f")
 
 
 def number(raw: object, *, max_digits: int, decimal_places: int, minimum: Decimal | int | None = None) -> Decimal:

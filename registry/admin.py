@@ -30,8 +30,8 @@ from registry.models import (
 
 @admin.register(Region)
 class RegionAdmin(AdministratorAccess, admin.ModelAdmin):
-    list_display = ("iso_code", "name_en", "name_ru", "name_kk", "kind", "valid_from", "valid_to")
-    list_filter = ("kind",)
+    list_display = ("iso_code", "name_en", "name_ru", "name_kk", "kind", "time_zone", "valid_from", "valid_to")
+    list_filter = ("kind", "time_zone")
     search_fields = ("iso_code", "name_en", "name_ru", "name_kk")
 
 

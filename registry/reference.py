@@ -35,6 +35,7 @@ def load_regions(path: Path = DATA_DIR / "regions.csv") -> int:
             "valid_from": _date(row["valid_from"]),
             "valid_to": _date(row["valid_to"]),
             "note": row["note"],
+            "time_zone": row["time_zone"],
         }
         region = Region.objects.filter(iso_code=row["iso_code"]).first()
         if region and all(getattr(region, key) == value for key, value in values.items()):

@@ -8,6 +8,10 @@ difference. The grouping is done by the database; Python only copies the grouped
 A kind may fill several tables: "waste" recomputes its figures (`WasteAggregate`, of the marked region) and, in the
 same transaction, the coverage of that year (`ReturnCoverage`, every region of the year), so that a figure and the
 count of returns it covers always come from the same refresh.
+
+"monitoring" groups its region's year from the finer `MonitoringPointYear` (a point and pollutant's year), after
+recomputing the cells of the year marked since (`DirtyMonitoringCell`): a submission's refresh reads its own cells'
+results, not the year's (`Aggregate.sources`). The check compares both tables with the results themselves.
 """
 
 import logging
@@ -39,12 +43,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from monitoring import partitions
-from monitoring.models import BASE_UNIT, Result, Severity
+from monitoring.models import BASE_UNIT, MonitoringPoint, Result, Severity
 from portal.tasks import enqueue
 from registry.returns.models import ReturnLine, ReturnStatus, WasteReturn
 from registry.returns.selectors import expected_filers
 from reports import invalidation
-from reports.models import DirtyAggregate, MonitoringAggregate, ReturnCoverage, WasteAggregate
+from reports.models import (
+    DirtyAggregate,
+    DirtyMonitoringCell,
+    MonitoringAggregate,
+    MonitoringPointYear,
+    ReturnCoverage,
+    WasteAggregate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +161,8 @@ def monitoring_grouped(year: int | None, region_id: int | None) -> QuerySet:
     )
 
 
-def _monitoring_rows(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
+def _monitoring_rows_from_results(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
+    """The monitoring aggregates as computed from the results themselves: what the check compares the table with."""
     return [
         MonitoringAggregate(
             year=row["year"], region_id=row["region"], pollutant_code=row["code"], medium=row["where"],
@@ -160,6 +172,118 @@ def _monitoring_rows(year: int | None, region_id: int | None) -> list[Monitoring
         )
         for row in monitoring_grouped(year, region_id)
     ]  # fmt: skip
+
+
+Cells = Iterable[tuple[int, int]]  # (point id, pollutant id)
+
+
+def _by_point(cells: Cells) -> dict[int, list[int]]:
+    pollutants: dict[int, list[int]] = {}
+    for point_id, pollutant_id in sorted(set(cells)):
+        pollutants.setdefault(point_id, []).append(pollutant_id)
+    return pollutants
+
+
+def cells_grouped(year: int | None, cells: Cells | None = None) -> QuerySet:
+    """The evaluated results of a year (all years when None) grouped by point, pollutant and medium, of the given
+    (point, pollutant) cells only if any: each point's cells are read by the results' unique index (enterprise,
+    point, pollutant, sampled_at) over the year's partitions. Every point, published or not; archived years are not
+    read."""
+    results = Result.objects.filter(evaluated=True)
+    if year is not None:
+        start, end = partitions.year_range(year)
+        results = results.filter(sampled_at__gte=start, sampled_at__lt=end, sampled_on__year=year)
+    if (archived := partitions.archived_before()) is not None:
+        results = results.filter(sampled_at__gte=partitions.year_range(archived)[0])
+    if cells is not None:
+        pollutants = _by_point(cells)
+        if not pollutants:
+            return results.none()
+        enterprises = dict(MonitoringPoint.objects.filter(pk__in=pollutants).values_list("pk", "enterprise_id"))
+        results = results.filter(
+            reduce(or_, (Q(enterprise_id=enterprises.get(point_id), point_id=point_id, pollutant_id__in=ids)
+                         for point_id, ids in pollutants.items()))
+        )  # fmt: skip
+    return (
+        results.order_by()
+        .values("point_id", "enterprise_id", "pollutant_id", "medium", cell_year=ExtractYear("sampled_on"))
+        .annotate(
+            n=Count("pk"),
+            total=Sum("value_base"),
+            max_value=Max("value_base"),
+            n_exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
+            n_high=Count("pk", filter=Q(severity=Severity.HIGH)),
+            n_extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
+        )
+    )
+
+
+def _cell_rows(year: int | None, cells: Cells | None = None) -> list[MonitoringPointYear]:
+    return [
+        MonitoringPointYear(
+            year=row["cell_year"], point_id=row["point_id"], enterprise_id=row["enterprise_id"],
+            pollutant_id=row["pollutant_id"], medium=row["medium"], results=row["n"], value_sum=row["total"],
+            maximum=row["max_value"], exceeding=row["n_exceeding"], high=row["n_high"], extreme=row["n_extreme"],
+        )
+        for row in cells_grouped(year, cells)
+    ]  # fmt: skip
+
+
+def _monitoring_rows(year: int | None, region_id: int | None) -> list[MonitoringAggregate]:
+    """A region's year grouped from its points' `MonitoringPointYear` rows (the published points of the enterprises
+    that lay in the region on 31 December): the sums of the counts and of the values, the largest maximum, and the
+    points and enterprises counted distinct. The mean is the sum over the count, as AVG computes it."""
+    cells = MonitoringPointYear.objects.filter(point__is_published=True)
+    if year is not None:
+        cells = cells.filter(year=year)
+    if (archived := partitions.archived_before()) is not None:
+        cells = cells.filter(year__gte=archived)
+    held, region = year_end_region("enterprise", F("year"), region_id)
+    grouped = (
+        cells.filter(held)
+        .order_by()
+        .values("year", in_region=region, code=F("pollutant__code"), where=F("medium"))
+        .annotate(
+            n=Sum("results"),
+            total=Sum("value_sum"),
+            max_value=Max("maximum"),
+            n_exceeding=Sum("exceeding"),
+            n_high=Sum("high"),
+            n_extreme=Sum("extreme"),
+            n_points=Count("point", distinct=True),
+            n_enterprises=Count("enterprise", distinct=True),
+        )
+    )
+    return [
+        MonitoringAggregate(
+            year=row["year"], region_id=row["in_region"], pollutant_code=row["code"], medium=row["where"],
+            unit=BASE_UNIT[row["where"]], results=row["n"], mean=row["total"] / row["n"], maximum=row["max_value"],
+            exceeding=row["n_exceeding"], high=row["n_high"], extreme=row["n_extreme"], points=row["n_points"],
+            enterprises=row["n_enterprises"],
+        )
+        for row in grouped
+    ]  # fmt: skip
+
+
+def _refresh_cells(year: int | None) -> None:
+    """Recompute the `MonitoringPointYear` rows of the cells of a year marked so far, and clear their marks (those
+    whose generation is unchanged); None: every row, from all the results (the rebuild). In the recompute's
+    transaction, under the writers' lock, before the year's aggregates are grouped from them. A cell of another
+    region than the mark's is recomputed too: its region's own mark then groups it (marked together)."""
+    marks = DirtyMonitoringCell.objects.all() if year is None else DirtyMonitoringCell.objects.filter(year=year)
+    read = list(marks.values_list("pk", "generation", "point_id", "pollutant_id"))
+    rows = MonitoringPointYear.objects.all()
+    kept = CELLS.kept_before()
+    if year is None:
+        _recomputable(CELLS, rows).delete()
+        rows.bulk_create(_cell_rows(None))
+    elif read and (kept is None or year >= kept):
+        pollutants = _by_point((point_id, pollutant_id) for _pk, _generation, point_id, pollutant_id in read)
+        rows.filter(year=year).filter(
+            reduce(or_, (Q(point_id=point_id, pollutant_id__in=ids) for point_id, ids in pollutants.items()))
+        ).delete()
+        rows.bulk_create(_cell_rows(year, ((point_id, pollutant_id) for *_mark, point_id, pollutant_id in read)))
+    _clear(DirtyMonitoringCell, [(pk, generation) for pk, generation, *_cell in read])
 
 
 def _coverage_years(year: int | None) -> list[int]:
@@ -221,6 +345,10 @@ class Aggregate:
     # The first year whose rows may be recomputed: the rows of the years before it are kept as they are, their
     # sources archived (monitoring.partitions.archive_results); None: every year.
     kept_before: Callable[[], int | None] = lambda: None
+    # Brings the finer table `rows` reads up to date for a year (None: all of them), first in the recompute.
+    sources: Callable[[int | None], None] | None = None
+    # The rows as computed from the sources themselves, for the check (None: `rows(None, None)`).
+    rebuilt: Callable[[], Sequence[Model]] | None = None
 
 
 def _recomputable(aggregate: Aggregate, rows: QuerySet) -> QuerySet:
@@ -234,9 +362,17 @@ KINDS: dict[str, tuple[Aggregate, ...]] = {
         Aggregate("coverage", ReturnCoverage, _coverage_rows, by_region=False),
     ),
     "monitoring": (
-        Aggregate("monitoring", MonitoringAggregate, _monitoring_rows, kept_before=partitions.archived_before),
+        Aggregate(
+            "monitoring", MonitoringAggregate, _monitoring_rows, kept_before=partitions.archived_before,
+            sources=_refresh_cells, rebuilt=lambda: _monitoring_rows_from_results(None, None),
+        ),
     ),
-}
+}  # fmt: skip
+# The finer table of the monitoring aggregates, in no region: recomputed by `_refresh_cells`, compared by the check.
+CELLS = Aggregate(
+    "monitoring cells", MonitoringPointYear, lambda year, _region: _cell_rows(year),
+    kept_before=partitions.archived_before,
+)  # fmt: skip
 
 # Every writer of the aggregate tables (a mark's refresh, the full rebuild, the check against a rebuild) holds this
 # PostgreSQL advisory lock until it commits, so that they take turns: two recomputes of one year and region would
@@ -264,6 +400,8 @@ def recompute(kind: str, *, year: int | None = None, region_id: int | None = Non
     counts = []
     before = invalidation.snapshot(KINDS[kind], year, region_id)  # the cache drops only what changes
     for aggregate in KINDS[kind]:
+        if aggregate.sources is not None:
+            aggregate.sources(year)
         region = region_id if aggregate.by_region else None
         rows = aggregate.model._default_manager
         _scope(_recomputable(aggregate, rows.all()), "year", "region_id", year, region).delete()
@@ -276,12 +414,12 @@ def _marks() -> list[tuple[int, int]]:
     return list(DirtyAggregate.objects.values_list("pk", "generation"))
 
 
-def _clear(marks: list[tuple[int, int]]) -> int:
+def _clear(model: type[DirtyAggregate | DirtyMonitoringCell], marks: list[tuple[int, int]]) -> int:
     """Delete the marks that nobody has touched since they were read: a mark made meanwhile stays."""
     if not marks:
         return 0
     unchanged = reduce(or_, (Q(pk=pk, generation=generation) for pk, generation in marks))
-    return DirtyAggregate.objects.filter(unchanged).delete()[0]
+    return model._default_manager.filter(unchanged).delete()[0]
 
 
 def rebuild_all() -> dict[str, int]:
@@ -290,11 +428,11 @@ def rebuild_all() -> dict[str, int]:
         _writers_take_turns()
         marks = _marks()
         counts = {kind: recompute(kind) for kind in KINDS}
-        _clear(marks)
+        _clear(DirtyAggregate, marks)
     return counts
 
 
-def mark_dirty(kind: str, periods: list[tuple[int, int]]) -> None:
+def mark_dirty(kind: str, periods: list[tuple[int, int]], *, cells: Iterable[tuple[int, int, int]] = ()) -> None:
     """Remember what changed and ask for one refresh; a burst of marks is served by one task run.
 
     Called once the change is committed (on commit of the accepting or evaluating transaction), or in its
@@ -302,12 +440,23 @@ def mark_dirty(kind: str, periods: list[tuple[int, int]]) -> None:
     is inserted; an existing one, even one a refresh is computing from, gets a new generation, in one statement
     that never waits for a refresh's computation (at most for the commit of a refresh deleting the mark, and then
     it inserts a new one). Sorted, so that two markers lock the rows in the same order.
+
+    `cells`: the (year, point, pollutant) of monitoring results changed, marked first: a refresh that sees the
+    periods' marks sees them too (`_refresh_cells`).
     """
     rows = sorted(set(periods))
     if not rows:
         return
     table = connection.ops.quote_name(DirtyAggregate._meta.db_table)
     with connection.cursor() as cursor:
+        if marked := sorted(set(cells)):
+            cell_table = connection.ops.quote_name(DirtyMonitoringCell._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {cell_table} (year, point_id, pollutant_id, generation) VALUES "
+                + ", ".join(["(%s, %s, %s, 1)"] * len(marked))
+                + f" ON CONFLICT (year, point_id, pollutant_id) DO UPDATE SET generation = {cell_table}.generation + 1",
+                [value for cell in marked for value in cell],
+            )
         cursor.execute(
             f"INSERT INTO {table} (kind, year, region_id, generation) VALUES "
             + ", ".join(["(%s, %s, %s, 1)"] * len(rows))
@@ -349,7 +498,7 @@ def refresh_dirty() -> int:
             if mark is None:
                 continue
             recompute(mark.kind, year=mark.year, region_id=mark.region_id)
-            _clear([(mark.pk, mark.generation)])
+            _clear(DirtyAggregate, [(mark.pk, mark.generation)])
             refreshed += 1
     return refreshed
 
@@ -362,7 +511,7 @@ class Difference:
     run yet rather than a lost update."""
 
     kind: str  # of the marks that refresh the table
-    table: str  # the table's `Aggregate.name`: waste, coverage or monitoring
+    table: str  # the table's `Aggregate.name`: waste, coverage, monitoring or monitoring cells
     key: Figures
     incremental: Figures | None
     rebuilt: Figures | None
@@ -450,16 +599,22 @@ def check_against_rebuild(*, repair: bool) -> list[Difference]:
         # and the marks read next are older than the data the rebuild reads.
         _writers_take_turns()
         marks = _marks()
+        cell_marks = list(DirtyMonitoringCell.objects.values_list("pk", "generation"))
+        tables = [(kind, aggregate) for kind, kind_aggregates in KINDS.items() for aggregate in kind_aggregates]
         found = [
             (kind, aggregate, difference)
-            for kind, kind_aggregates in KINDS.items()
-            for aggregate in kind_aggregates
-            for difference in _compare(aggregate, aggregate.rows(None, None), repair=repair)
+            for kind, aggregate in [*tables, ("monitoring", CELLS)]
+            for difference in _compare(
+                aggregate, aggregate.rebuilt() if aggregate.rebuilt else aggregate.rows(None, None), repair=repair
+            )
         ]
         marked = set(DirtyAggregate.objects.values_list("kind", "year", "region_id"))
         marked_years = {(kind, year) for kind, year, _region_id in marked}
+        marked_cells = set(DirtyMonitoringCell.objects.values_list("year", "point_id", "pollutant_id"))
 
         def awaiting(kind: str, aggregate: Aggregate, key: Figures) -> bool:
+            if aggregate is CELLS:
+                return (key["year"], key["point_id"], key["pollutant_id"]) in marked_cells
             if aggregate.by_region:
                 return (kind, key["year"], key["region_id"]) in marked
             return (kind, key["year"]) in marked_years  # any mark of the year recomputes its rows
@@ -469,9 +624,11 @@ def check_against_rebuild(*, repair: bool) -> list[Difference]:
             for kind, aggregate, (key, incremental, rebuilt) in found
         ]
         if repair:
-            _clear(marks)
-            if differences:
-                invalidation.repaired((d.kind, d.key["year"], d.key["region_id"]) for d in differences)
+            _clear(DirtyAggregate, marks)
+            _clear(DirtyMonitoringCell, cell_marks)
+            # The cells are shown nowhere: the aggregates grouped from them are, and are compared themselves.
+            if shown := [d for d in differences if "region_id" in d.key]:
+                invalidation.repaired((d.kind, d.key["year"], d.key["region_id"]) for d in shown)
     for difference in differences:
         logger.warning("aggregate differs from a rebuild%s: %s", " (repaired)" if repair else "", difference)
     return differences

@@ -177,6 +177,56 @@ def small_cell(*, points: int, enterprises: int) -> bool:
     return min(points, enterprises) < settings.STATISTICS_MIN_CELL
 
 
+class MonitoringPointYear(models.Model):
+    """The evaluated results of one point and pollutant in a year: the partial sums `MonitoringAggregate` is grouped
+    from (reports.aggregates). A submission's refresh recomputes only the cells it touched (`DirtyMonitoringCell`),
+    each read by the results' unique index and the year's partitions, and then groups its region's year from these
+    rows (points x pollutants) instead of the year's results (millions). Every point, published or not, in no
+    region: which points are public and which region an enterprise lay in on 31 December are applied when grouping,
+    so publishing a point or moving an enterprise leaves these rows as they are."""
+
+    year = models.PositiveSmallIntegerField()
+    point = models.ForeignKey("monitoring.MonitoringPoint", on_delete=models.CASCADE, related_name="+", db_index=False)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the point's, for the grouping by region
+    pollutant = models.ForeignKey("monitoring.Pollutant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    medium = models.CharField(max_length=20)
+    results = models.PositiveIntegerField()
+    value_sum = models.FloatField()  # of value_base: the mean is the sum of the sums over the sum of the counts
+    maximum = models.FloatField()
+    exceeding = models.PositiveIntegerField()
+    high = models.PositiveIntegerField()
+    extreme = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "point", "pollutant", "medium"], name="monitoringpointyear_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.point_id} {self.pollutant_id} {self.medium}"
+
+
+class DirtyMonitoringCell(models.Model):
+    """A (year, point, pollutant) whose `MonitoringPointYear` rows must be recomputed, marked with the
+    `DirtyAggregate` of its year and region (before it, in the same statement block), and cleared by that mark's
+    refresh under the same rule of generations."""
+
+    year = models.PositiveSmallIntegerField()
+    point = models.ForeignKey("monitoring.MonitoringPoint", on_delete=models.CASCADE, related_name="+", db_index=False)
+    pollutant = models.ForeignKey("monitoring.Pollutant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    generation = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "point", "pollutant"], name="dirtymonitoringcell_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.point_id} {self.pollutant_id}"
+
+
 class DirtyAggregate(models.Model):
     """A (kind, year, region) whose aggregates must be recomputed. Many events mark the same row, and one
     refresh task clears them all: a burst of events becomes one update.

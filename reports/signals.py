@@ -95,20 +95,23 @@ def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -
     found = list(
         Result.objects.filter(submission_id=submission_id)
         .order_by()
-        .values_list(ExtractYear("sampled_on"), "point__enterprise_id", "point_id")
+        .values_list(ExtractYear("sampled_on"), "enterprise_id", "point_id", "pollutant_id")
         .distinct()
     )
     mark_dirty(
         "monitoring",
         [
             (year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))
-            for year, enterprise_id in {(year, enterprise_id) for year, enterprise_id, _point in found}
+            for year, enterprise_id in {(year, enterprise_id) for year, enterprise_id, *_cell in found}
         ],
+        # Only these points' and pollutants' years are read again (reports.aggregates._refresh_cells).
+        cells=[(year, point_id, pollutant_id) for year, _enterprise, point_id, pollutant_id in found],
     )
-    # The point map shows each point's latest results; the statistics follow with the refresh.
-    points = {point_id for _year, _enterprise, point_id in found}
+    # The popups of its points (their latest results) and the map's rings; the map page itself shows the points
+    # only and stays cached. The statistics follow with the refresh.
+    points = {point_id for _year, _enterprise, point_id, _pollutant in found}
     if points:
-        cache_tags.bump(cache_tags.POINTS, *map(cache_tags.point, points))
+        cache_tags.bump(cache_tags.POINT_STATES, *map(cache_tags.point, points))
 
 
 def on_point_saved(sender: Any, *, instance: MonitoringPoint, update_fields: Any, raw: bool, **kwargs: Any) -> None:
@@ -117,7 +120,7 @@ def on_point_saved(sender: Any, *, instance: MonitoringPoint, update_fields: Any
     if raw or (update_fields is not None and "is_published" not in update_fields):
         return
     years = (
-        Result.objects.filter(point=instance, evaluated=True)
+        Result.objects.filter(enterprise_id=instance.enterprise_id, point=instance, evaluated=True)
         .order_by()
         .values_list(ExtractYear("sampled_on"), flat=True)
         .distinct()
@@ -144,7 +147,7 @@ def on_enterprise_regions_changed(
 
     accepted = WasteReturn.objects.filter(enterprise_id=enterprise_id, accepted__isnull=False)
     covered = ReturnCoverage.objects.order_by().values_list("year", flat=True).distinct()
-    evaluated = Result.objects.filter(point__enterprise_id=enterprise_id, evaluated=True).order_by()
+    evaluated = Result.objects.filter(enterprise_id=enterprise_id, evaluated=True).order_by()
     for kind, years in (
         ("waste", {*accepted.values_list("year", flat=True), *covered}),
         ("monitoring", evaluated.values_list(ExtractYear("sampled_on"), flat=True).distinct()),

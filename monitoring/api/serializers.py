@@ -17,7 +17,6 @@ from monitoring.models import (
 )
 from portal import coded
 from portal.api import fields
-from portal.api.exceptions import item
 from portal.api.fields import NaturalKeyField
 from portal.api.serializers import ModelSerializer
 from portal.models import User
@@ -107,7 +106,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_errors(self, submission: Submission) -> list[dict[str, object]]:
         # Errors stored before they had codes are "invalid".
         return [
-            item(
+            coded.error_item(
                 row=error.get("row") or None,
                 field=error.get("field"),
                 code=error.get("code") or "invalid",
@@ -160,7 +159,7 @@ class EvaluatedResultSerializer(serializers.Serializer):
 class ExceedanceSerializer(EvaluatedResultSerializer):
     mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10)
     mpc_unit = serializers.CharField(source="norm.unit")
-    ratio = fields.FigureField(help_text="The value over the MPC, both in the base unit; 10 decimals.")
+    ratio = fields.FigureField(help_text="The value over the MPC, both in the base unit; 12 significant digits.")
 
 
 class ResultSerializer(EvaluatedResultSerializer):
@@ -169,7 +168,9 @@ class ResultSerializer(EvaluatedResultSerializer):
     below_detection = serializers.BooleanField(help_text="The value is a detection limit the result was below.")
     mpc = serializers.DecimalField(source="norm.value", max_digits=20, decimal_places=10, allow_null=True)
     mpc_unit = serializers.CharField(source="norm.unit", allow_null=True)
-    ratio = fields.FigureField(allow_null=True, help_text="The value over the MPC, both in the base unit; 10 decimals.")
+    ratio = fields.FigureField(
+        allow_null=True, help_text="The value over the MPC, both in the base unit; 12 significant digits."
+    )
     exceeds = serializers.SerializerMethodField()
 
     def get_exceeds(self, result: Result) -> bool:

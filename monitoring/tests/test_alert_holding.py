@@ -10,6 +10,8 @@ from django.db import connection
 from monitoring import services
 from monitoring.models import Alert, MonitoringPoint, Submission
 from monitoring.reference import load_monitoring_reference
+from monitoring.services import evaluation as evaluating
+from monitoring.services import submissions
 from registry.tests.factories import EnterpriseFactory, InspectorAssignmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +40,7 @@ def in_thread(target, *args) -> tuple[threading.Thread, list]:
 
 
 def test_an_inspector_closing_an_alert_waits_for_the_evaluation_that_extends_it(monkeypatch):
-    monkeypatch.setattr(services, "enqueue", lambda *args: None)  # the test runs the evaluations
+    monkeypatch.setattr(submissions, "enqueue", lambda *args: None)  # the test runs the evaluations
     load_monitoring_reference()
     enterprise = EnterpriseFactory()
     staff = MembershipFactory(enterprise=enterprise).user
@@ -51,14 +53,14 @@ def test_an_inspector_closing_an_alert_waits_for_the_evaluation_that_extends_it(
 
     # The evaluation stops just before its commit, holding what it holds, until the test lets it go.
     attached, release = threading.Event(), threading.Event()
-    notify = services._notify_once
+    notify = evaluating._notify_once
 
     def notify_then_wait(alert_ids: list[int]) -> None:
         notify(alert_ids)
         attached.set()
         assert release.wait(10)
 
-    monkeypatch.setattr(services, "_notify_once", notify_then_wait)
+    monkeypatch.setattr(evaluating, "_notify_once", notify_then_wait)
     evaluation, evaluated = in_thread(lambda: services.submission_evaluate(submission_id=second.pk))
     assert attached.wait(10)
     closing, closed = in_thread(

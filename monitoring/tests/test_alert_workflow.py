@@ -224,3 +224,15 @@ def test_an_unknown_assignee_is_answered_like_one_of_another_region(alert, inspe
     assert (unknown.status_code, elsewhere.status_code) == (400, 400)
     assert fields(unknown) == ["assigned_to"] and "does not inspect this region" in messages(unknown)
     assert fields(elsewhere) == ["assigned_to"] and "does not inspect this region" in messages(elsewhere)
+
+
+def test_the_alert_page_offers_whoever_may_work_the_alert(
+    alert, inspector, second_inspector, other_inspector, staff_a, administrator, web
+):
+    page = web(inspector).get(f"/monitoring/alerts/{alert.pk}/")
+
+    offered = {str(user) for user in page.context["form"].fields["assigned_to"].queryset}
+    assert offered == {str(inspector), str(second_inspector), str(administrator)}  # not another region's inspector
+    response = web(inspector).post(f"/monitoring/alerts/{alert.pk}/", {"assigned_to": other_inspector.pk})
+    assert response.status_code == 200
+    assert "assigned_to" in response.context["form"].errors

@@ -2,16 +2,19 @@
 newest result, or a preset or dates asked for; beyond RAW_POINTS results each local day's minimum, mean and maximum,
 computed by the database; a bounded number of queries however long the history."""
 
+# ruff: noqa: RUF001 (Kazakh and Russian text)
+
 import datetime
 import zoneinfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from monitoring import selectors
 from monitoring.tests.helpers import json_script, row
-from monitoring.windows import Window, local_today, months_before
+from monitoring.windows import Window, WindowForm, local_today, months_before
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +181,22 @@ def test_the_control_shows_what_is_shown(history, air, inspector, web, params, s
     page = web(inspector).get(f"/monitoring/points/{air.pk}/Cu/", params).content.decode()
 
     assert f'<option value="{selected}" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "bounds"),
+    [
+        ("en", "from Jan. 1, 1900 to June 15, 2025."),
+        ("ru", "с 1 января 1900 г. по 15 июня 2025 г."),
+        ("kk", "01.01.1900 бастап 15.06.2025 дейінгі"),
+    ],
+)
+def test_the_bounds_of_a_date_are_written_in_the_readers_language(monkeypatch, language, bounds):
+    monkeypatch.setattr("monitoring.windows.local_today", lambda: NEWEST.date())
+    with translation.override(language):
+        form = WindowForm({"since": "1899-12-31"}, anchor=NEWEST.date())
+        (message,) = form.errors["since"]
+
+    assert bounds in message
+    assert "1900-01-01" not in message
+    assert not message.endswith("..")

@@ -73,7 +73,7 @@ def test_exceedances_of_a_submission_through_the_api(points, staff_a, enterprise
     assert air["alert"] is not None
     water = by_point["GW-1"]
     assert (water["pollutant"], water["mpc_unit"], water["severity"]) == ("Pb", "mg/l", "high")
-    assert water["ratio"] == "4.0000000000"
+    assert water["ratio"] == "4.00000000000"
     assert water["mpc"] == "0.0100000000"
 
 

@@ -9,9 +9,9 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from monitoring import services
 from monitoring.ingest import COLUMNS
 from monitoring.models import Result, Submission
+from monitoring.services import submissions
 from monitoring.tests.helpers import row
 from monitoring.tests.test_upload import csv_file, status_on, submission_page
 from portal.tests import hostile_files
@@ -44,7 +44,7 @@ def assert_failed_at_once(submission: Submission, page: str, code: str) -> None:
     assert "Given up" not in page and "tried again" not in page
     assert not Result.objects.filter(submission=submission).exists()
     # Failed for good: the sweep has nothing to enqueue again.
-    assert services.submissions_sweep_unevaluated(older_than_seconds=0) == []
+    assert submissions.submissions_sweep_unevaluated(older_than_seconds=0) == []
 
 
 @pytest.mark.parametrize(
@@ -79,15 +79,15 @@ def test_a_row_timed_in_year_one_fails_the_file_with_a_reason_not_a_retry(points
     assert submission.error_code in ("rows_invalid", "unreadable")
     assert submission.error_message in page.replace("&#x27;", "'").replace("&quot;", '"')
     assert not Result.objects.filter(submission=submission).exists()
-    assert services.submissions_sweep_unevaluated(older_than_seconds=0) == []
+    assert submissions.submissions_sweep_unevaluated(older_than_seconds=0) == []
 
 
 def test_any_unexpected_error_reading_a_file_fails_it_at_once(points, staff_a, enterprise_a, upload, monkeypatch):
     def explode(*args, **kwargs):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(services, "_ingest_staged", lambda *args: 0)  # row by row, through the checker
-    monkeypatch.setattr(services.Checker, "check", explode)
+    monkeypatch.setattr(submissions, "_ingest_staged", lambda *args: 0)  # row by row, through the checker
+    monkeypatch.setattr(submissions.Checker, "check", explode)
 
     submission, page = upload(staff_a, enterprise_a, "results.csv", csv_file([row("AIR-1")]).read())
 
@@ -101,8 +101,8 @@ def test_a_database_outage_while_reading_is_tried_again(points, staff_a, enterpr
     def lost(*args, **kwargs):
         raise OperationalError("the server closed the connection")
 
-    monkeypatch.setattr(services, "_ingest_staged", lambda *args: 0)
-    monkeypatch.setattr(services.Checker, "check", lost)
+    monkeypatch.setattr(submissions, "_ingest_staged", lambda *args: 0)
+    monkeypatch.setattr(submissions.Checker, "check", lost)
 
     submission, _page = upload(staff_a, enterprise_a, "results.csv", csv_file([row("AIR-1")]).read())
 

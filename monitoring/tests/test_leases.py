@@ -18,6 +18,7 @@ from monitoring import services, staging
 from monitoring.ingest import COLUMNS
 from monitoring.models import Alert, MonitoringPoint, Result, SeverityRuleSet, Submission
 from monitoring.reference import load_monitoring_reference
+from monitoring.services import evaluation, submissions
 from monitoring.tests.helpers import SUBMISSIONS, row
 from portal import leases
 from registry.tests.factories import EnterpriseFactory, MembershipFactory
@@ -101,7 +102,7 @@ def test_the_same_file_read_twice_at_once_is_stored_once(monkeypatch):
 @pytest.fixture
 def enqueued(monkeypatch) -> list[tuple]:
     calls: list[tuple] = []
-    monkeypatch.setattr(services, "enqueue", lambda *args: calls.append(args))
+    monkeypatch.setattr(submissions, "enqueue", lambda *args: calls.append(args))
     return calls
 
 
@@ -142,7 +143,7 @@ def test_attempts_used_up_fail_the_submission_with_its_error_on_the_page_and_the
     def broken(submission_id: int) -> list[int]:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "_open_or_extend_alerts", broken)
+    monkeypatch.setattr(evaluation, "_open_or_extend_alerts", broken)
     submission = submit(staff_a, enterprise_a, [row("AIR-1", "Cu", "0.03")])
     page = web(staff_a).get(reverse("monitoring:submission", args=[submission.pk])).content.decode()
     assert (submission.status, submission.attempts, submission.error_code) == ("received", 1, "exception")

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from monitoring import services
 from monitoring.models import Alert
+from monitoring.services import evaluation
 from monitoring.tests.helpers import row
 from portal import outbox
 from portal.models import OutboxMessage
@@ -56,7 +56,7 @@ def test_evaluating_or_sending_again_sends_nothing(points, inspectors, staff_a, 
     submission = submit(staff_a, enterprise_a, two_alerts())
     assert len(mail.outbox) == 4
 
-    services._notify_once(list(Alert.objects.values_list("pk", flat=True)))
+    evaluation._notify_once(list(Alert.objects.values_list("pk", flat=True)))
     assert outbox.send_due() == 0
 
     assert len(mail.outbox) == 4

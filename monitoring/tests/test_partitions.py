@@ -2,7 +2,6 @@
 fresh ones analyzed. The refresh's pruning and the archive: reports/tests/test_results_archive.py."""
 
 import datetime
-import json
 
 import pytest
 from django.core.management import call_command
@@ -11,9 +10,11 @@ from django.db import connection
 
 from monitoring import partitions, services
 from monitoring.models import Result
+from monitoring.services import evaluation, submissions
 from monitoring.tests.helpers import row
 from monitoring.tests.test_staged_ingest import staged, submission_of
 from portal.tasks import registered_task
+from portal.tests import plans
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning is PostgreSQL's")
 NEXT_MONTH = partitions._next(partitions.month_of(datetime.datetime.now(datetime.UTC)))
@@ -40,14 +41,14 @@ def test_the_results_table_is_partitioned_by_month_and_jit_is_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
-        # The keys as the database holds them: the partition key in each.
+        # The keys as the database holds them: the partition key, and the distribution key, in each.
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE conrelid = 'monitoring_result'::regclass AND contype IN ('p', 'u')"
         )
         assert dict(cursor.fetchall()) == {
-            "monitoring_result_pkey": "PRIMARY KEY (id, sampled_at)",
-            "result_no_duplicates": "UNIQUE (point_id, pollutant_id, sampled_at, averaging)",
+            "monitoring_result_pkey": "PRIMARY KEY (id, sampled_at, enterprise_id)",
+            "result_no_duplicates": "UNIQUE (enterprise_id, point_id, pollutant_id, sampled_at, averaging)",
         }
 
 
@@ -107,16 +108,7 @@ def test_archiving_is_refused_where_results_are_one_table(monkeypatch):
 
 def scanned(queryset) -> set[str]:
     """The partitions of the results table a query's plan reads."""
-    found: set[str] = set()
-
-    def walk(node: dict) -> None:
-        if node.get("Relation Name", "").startswith("monitoring_result_p"):
-            found.add(node["Relation Name"])
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(json.loads(queryset.explain(format="json"))[0]["Plan"])
-    return found
+    return {name for name in plans.scanned(queryset) if name.startswith("monitoring_result_p")}
 
 
 @pytest.mark.django_db
@@ -124,7 +116,7 @@ def test_evaluation_reads_a_submission_within_its_span_of_months(air, staff_a, e
     partitions.ensure_result_partitions(months=[(year, month) for year in (2019, 2020) for month in range(1, 13)])
     submission = submit(staff_a, enterprise_a, [row(sampled_at=local(2020, month).isoformat()) for month in (3, 4)])
     assert (submission.sampled_from, submission.sampled_to) == (local(2020, 3), local(2020, 4))
-    mine = Result.objects.filter(services._in_span(submission.pk))
+    mine = Result.objects.filter(evaluation._in_span(submission.pk))
     assert mine.count() == 2
     assert scanned(mine) == {"monitoring_result_p2020_03", "monitoring_result_p2020_04"}
 
@@ -150,7 +142,7 @@ def test_a_long_transaction_leaves_missing_months_to_a_short_one(reference):
 def test_a_file_of_months_without_partitions_is_read_again_once_they_are_made(air, staff_a, enterprise_a, monkeypatch):
     reads = []
     monkeypatch.setattr(
-        services, "_file_rows", lambda submission, read=services._file_rows: reads.append(1) or read(submission)
+        submissions, "_file_rows", lambda submission, read=submissions._file_rows: reads.append(1) or read(submission)
     )
     submission = submission_of(
         staff_a, enterprise_a, [row(sampled_at=local(2012, month).isoformat()) for month in (1, 2)]

@@ -39,7 +39,7 @@ def test_every_evaluated_result_with_its_ratio(sampled, inspector, client_for):
         ("0.0010000000", False, "none"),
     ]
     within = results[1]
-    assert within["ratio"] == "0.5000000000"  # a decimal string without float artefacts
+    assert within["ratio"] == "0.500000000000"  # a decimal string of 12 significant digits, no float artefacts
     assert within["mpc"] == "0.0020000000"
     assert within["alert"] is None
     assert results[0]["ratio"] == "15.0000000000"

@@ -29,7 +29,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-ErrorItem = dict[str, Any]
+from portal.coded import ErrorItem, error_item
+
 # Errors of the request as a whole, in DRF's and Django's words: their items have no field.
 _WHOLE = {api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS, "detail"}
 
@@ -41,19 +42,13 @@ class ItemErrors(Protocol):
     def error_items(self) -> list[ErrorItem]: ...
 
 
-def item(*, code: str, message: str, field: str | None = None, **where: int | str | None) -> ErrorItem:
-    """One error; `where` is `row=` or `line=` (and, for a return's warning, its `key`)."""
-    located = {name: value for name, value in where.items() if value is not None}
-    return {**located, "field": field, "code": code, "message": str(message)}
-
-
 def body(items: Iterable[ErrorItem], **extra: Any) -> dict[str, Any]:
     return {"errors": list(items), **extra}
 
 
 def error_body(*, code: str, message: str) -> dict[str, Any]:
     """An answer with one error about the whole request (portal.errors' 413, 503, 400 and 500)."""
-    return body([item(code=code, message=message)])
+    return body([error_item(code=code, message=message)])
 
 
 def _path(parent: str | None, name: object) -> str | None:
@@ -74,7 +69,7 @@ def _detail_items(detail: Any, field: str | None) -> Iterator[ErrorItem]:
             nested = isinstance(value, Mapping | list | tuple)
             yield from _detail_items(value, _path(field, index) if nested else field)
     else:
-        yield item(field=field, code=getattr(detail, "code", None) or "invalid", message=str(detail))
+        yield error_item(field=field, code=getattr(detail, "code", None) or "invalid", message=str(detail))
 
 
 def _django_items(exc: DjangoValidationError) -> Iterator[ErrorItem]:
@@ -84,7 +79,7 @@ def _django_items(exc: DjangoValidationError) -> Iterator[ErrorItem]:
         pairs = [(None, error) for error in exc.error_list]
     for field, error in pairs:
         message = error.message % error.params if error.params else error.message
-        yield item(field=field, code=error.code or "invalid", message=str(message))
+        yield error_item(field=field, code=error.code or "invalid", message=str(message))
 
 
 def _api_exception(exc: Exception) -> Exception:

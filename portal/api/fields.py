@@ -1,7 +1,7 @@
 """The API's fields that read values as portal.values defines them, so that the API refuses what forms and files
 refuse (numbers in other scripts' digits or beyond their column, control characters)."""
 
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -62,26 +62,12 @@ class CharField(serializers.CharField):
 STRICT = {serializers.DecimalField: DecimalField, serializers.IntegerField: IntegerField}
 
 
-# Figures the database computes as floats (a mean, a maximum in the base unit, a ratio) are given, like every
-# amount of the API, as decimal strings with a fixed number of decimals: as many as a result's value holds.
-FIGURE_DECIMALS = 10
-_WIDE = Context(prec=400)  # any float's digits (up to 1e308) and the decimals: quantize never fails for want of them
-
-
-def figure(value: float | Decimal | None, places: int = FIGURE_DECIMALS) -> str | None:
-    """A float as a decimal string of `places` decimals, without binary artefacts: read from the float's shortest
-    round-trip text (0.1 + 0.2 is 0.30000000000000004 there), then rounded half-even (to 0.3000000000)."""
-    if value is None:
-        return None
-    exact = Decimal(repr(value) if isinstance(value, float) else value)
-    return format(exact.quantize(Decimal(1).scaleb(-places), context=_WIDE), "f")
-
-
 class FigureField(serializers.DecimalField):
-    """A float figure as `figure` writes it (its schema: a decimal string)."""
+    """A figure computed as a float, as `portal.values.figure` writes it (its schema: a decimal string)."""
 
-    def __init__(self, *, places: int = FIGURE_DECIMALS, **kwargs: Any) -> None:
-        super().__init__(max_digits=None, decimal_places=places, read_only=True, **kwargs)
+    def __init__(self, *, digits: int = values.FIGURE_DIGITS, **kwargs: Any) -> None:
+        super().__init__(max_digits=None, decimal_places=None, read_only=True, **kwargs)
+        self.digits = digits
 
     def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
-        return figure(value, self.decimal_places or 0)
+        return values.figure(value, self.digits)

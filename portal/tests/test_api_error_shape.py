@@ -11,8 +11,8 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions
 
 from portal.api.exceptions import ERROR_RESPONSES, exception_handler
-from portal.api.fields import figure
 from portal.tests.api_errors import errors
+from portal.values import figure
 
 pytestmark = pytest.mark.django_db
 
@@ -129,14 +129,21 @@ def test_the_schema_gives_every_operation_the_error_answers():
 
 
 @pytest.mark.parametrize(
-    ("value", "places", "shown"),
+    ("value", "shown"),
     [
-        (0.1 + 0.2, 10, "0.3000000000"),  # 0.30000000000000004 as a binary float
-        (0.03 / 0.002, 10, "15.0000000000"),  # 14.999999999999998
-        (1e-11, 10, "0.0000000000"),
-        (Decimal(6) / 10, 4, "0.6000"),
-        (None, 10, None),
+        (0.1 + 0.2, "0.300000000000"),  # 0.30000000000000004 as a binary float
+        (0.03 / 0.002, "15.0000000000"),  # 14.999999999999998
+        (1e-11, "0.0000000000100000000000"),  # a tiny figure keeps its digits: not cut to zero
+        (2.5e-7 / 3, "0.0000000833333333333"),  # no exponent, although Python writes 8.333333333333333e-08
+        (123456789.123456789, "123456789.123"),
+        (1e20, "100000000000000000000"),
+        (9.9999999999999, "10.0000000000"),  # rounding up carries into a new first digit: still 12 digits
+        (-0.5, "-0.500000000000"),
+        (0.0, "0"),
+        (Decimal(6) / 10, "0.600000000000"),
+        (Decimal(1) / 3, "0.333333333333"),
+        (None, None),
     ],
 )
-def test_float_figures_are_decimal_strings_without_artefacts(value, places, shown):
-    assert figure(value, places) == shown
+def test_float_figures_are_decimal_strings_of_twelve_significant_digits(value, shown):
+    assert figure(value) == shown

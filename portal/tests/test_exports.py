@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
@@ -24,3 +25,9 @@ def test_xlsx_download_holds_text_not_formulas():
 def test_csv_download_is_neutralised_too():
     text = csv_response("t", ["name"], [[cell] for cell in DANGEROUS]).content.decode("utf-8-sig")
     assert all(line.startswith(("name", "'", "\"'")) for line in text.splitlines())
+
+
+def test_a_csv_writes_decimals_as_plain_digits():
+    rows = [[Decimal("1E-7"), Decimal("-2.50"), Decimal("1E+3"), None]]
+    text = csv_response("t", ["a", "b", "c", "d"], rows).content.decode("utf-8-sig")
+    assert text.splitlines()[1] == "0.0000001,-2.50,1000,"

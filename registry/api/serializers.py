@@ -13,7 +13,10 @@ from registry.models import Deposit, DepositComponent, DepositSurvey, Enterprise
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ["iso_code", "kind", "name_kk", "name_ru", "name_en", "admin_centre", "valid_from", "valid_to", "note"]
+        fields = [
+            "iso_code", "kind", "name_kk", "name_ru", "name_en", "admin_centre", "valid_from", "valid_to", "note",
+            "time_zone",
+        ]  # fmt: skip
 
 
 class EnterpriseSerializer(ModelSerializer):

@@ -1,5 +1,6 @@
 """Regions, enterprises and their people, deposits with their surveys and composition."""
 
+import zoneinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -48,10 +49,25 @@ class RegionKind(models.TextChoices):
     CITY = "city", _("city of republican significance")
 
 
+class RegionTimeZone(models.TextChoices):
+    """Kazakhstan's zones in the IANA time zone database. Until 1 March 2024 the east, centre and south (and
+    Kostanay) kept UTC+6 and the west UTC+5 (Kyzylorda from 21 December 2018); since then the whole country keeps
+    UTC+5. The database holds that history, so a region's zone gives a local time's offset on any date."""
+
+    ALMATY = "Asia/Almaty", _("Asia/Almaty (east, centre and south)")
+    QOSTANAY = "Asia/Qostanay", _("Asia/Qostanay (Kostanay region)")
+    QYZYLORDA = "Asia/Qyzylorda", _("Asia/Qyzylorda (Kyzylorda region)")
+    AQTOBE = "Asia/Aqtobe", _("Asia/Aqtobe (Aktobe region)")
+    AQTAU = "Asia/Aqtau", _("Asia/Aqtau (Mangystau region)")
+    ATYRAU = "Asia/Atyrau", _("Asia/Atyrau (Atyrau region)")
+    ORAL = "Asia/Oral", _("Asia/Oral (West Kazakhstan region)")
+
+
 class Region(AuditedModel):
     """A region or city of republican significance (ISO 3166-2:KZ), with its validity dates."""
 
     Kind = RegionKind
+    TimeZone = RegionTimeZone
 
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
@@ -62,6 +78,14 @@ class Region(AuditedModel):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The zone of most regions and of the capital; registry/data/regions.csv gives each region its own.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=32,
+        choices=RegionTimeZone.choices,
+        default=RegionTimeZone.ALMATY,
+        help_text=_("The local time of the region: a sampling time written without an offset is read in it."),
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -85,6 +109,10 @@ class Region(AuditedModel):
     @property
     def name(self) -> str:
         return {"kk": self.name_kk, "en": self.name_en}.get(reader_language(), self.name_ru)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 def reader_language() -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import outbox, values
-from portal.api.exceptions import item
+from portal.coded import error_item
 from portal.models import Channel, OutboxMessage, User
 from portal.permissions import Action, AnyUser, require
 from registry.models import Deposit, Enterprise
@@ -44,9 +44,11 @@ class LinesInvalid(ValidationError):
         super().__init__([str(issue) for issue in issues])
 
     def error_items(self) -> list[dict[str, Any]]:
-        """As the API answers them (portal.api.exceptions)."""
+        """As the API answers them (portal.coded.error_item)."""
         return [
-            item(line=issue.line, field=issue.field, code=issue.code, message=issue.message, key=issue.key or None)
+            error_item(
+                line=issue.line, field=issue.field, code=issue.code, message=issue.message, key=issue.key or None
+            )
             for issue in self.issues
         ]
 
@@ -61,10 +63,10 @@ class WarningsUnconfirmed(ValidationError):
         )
 
     def error_items(self) -> list[dict[str, Any]]:
-        """As the API answers them (portal.api.exceptions): each with the warning's `key`, which
+        """As the API answers them (portal.coded.error_item): each with the warning's `key`, which
         `confirmations` names."""
         return [
-            item(line=issue.line, field=issue.field, code=UNCONFIRMED, message=message, key=issue.key)
+            error_item(line=issue.line, field=issue.field, code=UNCONFIRMED, message=message, key=issue.key)
             for issue, message in zip(self.issues, self.messages, strict=True)
         ]
 

@@ -260,12 +260,19 @@ def region_changed_in_admin(world):
     return Region, region.pk, "update", {"admin_centre": ["", "Konayev"]}
 
 
+def region_time_zone_changed_in_admin(world):
+    region = world.enterprise.region
+    admin_post(world, f"/admin/registry/region/{region.pk}/change/", time_zone="Asia/Aqtobe")
+    return Region, region.pk, "update", {"time_zone": ["Asia/Almaty", "Asia/Aqtobe"]}
+
+
 PATHS = [
     deposit_by_page, deposit_by_api, deposit_patched_by_api, deposit_added_in_admin, deposit_changed_in_admin,
     deposit_deleted, survey_by_page, survey_by_file, component_by_page, component_added_in_admin_inline,
     component_changed_in_admin_inline, component_deleted_in_admin_inline, enterprise_by_api,
     enterprise_changed_in_admin, enterprise_deleted, membership_added_in_admin_inline,
     membership_deleted_in_admin_inline, assignment_added_in_admin, region_changed_in_admin,
+    region_time_zone_changed_in_admin,
 ]  # fmt: skip
 STAFF_PATHS = {
     deposit_by_page,

@@ -11,9 +11,10 @@ from rest_framework.response import Response
 
 from monitoring.models import Pollutant
 from portal import cache_tags
-from portal.api.fields import FigureField, figure
+from portal.api.fields import FigureField
 from portal.api.pagination import Pagination
 from portal.page_cache import Depends, cached_page, decline, integer, matching, one_of, optional
+from portal.values import figure
 from registry.models import Region
 from reports import selectors
 from reports.models import MonitoringAggregate, PublishedValue, small_cell
@@ -198,7 +199,6 @@ MONITORING_FIGURES = (
     "results", "mean", "maximum", "exceeding", "exceeding_share", "high", "extreme", "points", "enterprises",
 )  # fmt: skip
 SMALL_CELL = "small_cell"
-SHARE_DECIMALS = 4
 
 
 class MonitoringStatSerializer(serializers.Serializer):
@@ -210,11 +210,11 @@ class MonitoringStatSerializer(serializers.Serializer):
     medium = serializers.CharField()
     unit = serializers.CharField()
     results = serializers.IntegerField(allow_null=True)
-    mean = FigureField(allow_null=True, help_text="in the unit; a decimal string of 10 decimals")
-    maximum = FigureField(allow_null=True, help_text="in the unit; a decimal string of 10 decimals")
+    mean = FigureField(allow_null=True, help_text="in the unit; a decimal string of 12 significant digits")
+    maximum = FigureField(allow_null=True, help_text="in the unit; a decimal string of 12 significant digits")
     exceeding = serializers.IntegerField(allow_null=True)
     exceeding_share = FigureField(
-        places=SHARE_DECIMALS, allow_null=True, help_text="exceeding / results, 0 to 1; a decimal string of 4 decimals"
+        allow_null=True, help_text='exceeding / results, 0 to 1; a decimal string of 12 significant digits (0 is "0")'
     )
     high = serializers.IntegerField(allow_null=True)
     extreme = serializers.IntegerField(allow_null=True)
@@ -233,7 +233,7 @@ def _monitoring_record(row: Mapping[str, Any]) -> dict[str, Any]:
     record = {
         "year": row["year"], "region": row["iso_code"], "pollutant": row["pollutant_code"], "medium": row["medium"],
         "unit": row["unit"], "results": row["results"], "mean": figure(row["mean"]), "maximum": figure(row["maximum"]),
-        "exceeding": row["exceeding"], "exceeding_share": figure(share, SHARE_DECIMALS),
+        "exceeding": row["exceeding"], "exceeding_share": figure(share),
         "high": row["high"], "extreme": row["extreme"], "points": row["points"], "enterprises": row["enterprises"],
         "suppressed": None,
     }  # fmt: skip

@@ -2,7 +2,7 @@
 staff, an inspector and a published deposit, the published statistics, and accepted 2023 figures in Pavlodar; and
 the public answers whose caching the tests follow through a write (`cached_after`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -27,6 +27,8 @@ class World:
     deposit_p: Any
     staff_k: Any
     inspector_k: Any
+    # Answers a test adds to follow, by name (a point's popup, for a point it made).
+    extra_pages: dict[str, str] = field(default_factory=dict)
 
     def pages(self) -> dict[str, str]:
         """A name for each public answer the tests follow, and its URL."""
@@ -58,6 +60,7 @@ class World:
             "API monitoring 2024 K": "/api/v1/stats/monitoring/?year=2024&region=KZ-35",
             "API monitoring 2024 P": "/api/v1/stats/monitoring/?year=2024&region=KZ-55",
             "API monitoring 2023 K": "/api/v1/stats/monitoring/?year=2023&region=KZ-35",
+            **self.extra_pages,
         }
 
 

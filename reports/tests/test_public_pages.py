@@ -54,8 +54,12 @@ def test_the_monitoring_open_data_api(client, karaganda):
     response = client.get("/api/v1/stats/monitoring/", {"year": 2024, "region": "KZ-35", "pollutant": "Cu"})
     (record,) = response.json()["results"]
     assert record["unit"] == "mg/m3"
-    # Decimal strings of a fixed number of decimals, without float artefacts (docs: README, "Statistics").
-    assert (record["exceeding_share"], record["mean"], record["maximum"]) == ("0.6000", "0.0100000000", "0.2000000000")
+    # Decimal strings of 12 significant digits, without float artefacts (docs: README, "API").
+    assert (record["exceeding_share"], record["mean"], record["maximum"]) == (
+        "0.600000000000",
+        "0.0100000000000",
+        "0.200000000000",
+    )
     assert client.get("/api/v1/stats/monitoring/", {"year": 2023}).json()["count"] == 0
 
 

@@ -3,7 +3,6 @@ kept, and the yearly refresh of the statistics reading only its year's partition
 
 import csv
 import gzip
-import json
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from monitoring.services import RowsInvalid, submission_create
 from monitoring.tests.helpers import make_point, row
 from monitoring.tests.test_staged_ingest import staged, submission_of
 from portal.models import ChangeRecord
+from portal.tests.plans import scanned
 from reports.aggregates import check_against_rebuild, monitoring_grouped, rebuild_all
 from reports.models import MonitoringAggregate
 
@@ -29,20 +29,6 @@ def local(year: int, month: int) -> str:
 def attached() -> set[str]:
     with connection.cursor() as cursor:
         return partitions._attached(cursor)
-
-
-def scanned(queryset) -> set[str]:
-    """The tables a query's plan reads."""
-    found: set[str] = set()
-
-    def walk(node: dict) -> None:
-        if "Relation Name" in node:
-            found.add(node["Relation Name"])
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(json.loads(queryset.explain(format="json"))[0]["Plan"])
-    return found
 
 
 @pytest.mark.django_db

@@ -70,7 +70,7 @@ def test_a_cell_of_three_enterprises_is_shown(client, submit):
     (record,) = client.get(API, {"region": "KZ-35"}).json()["results"]
 
     assert record["suppressed"] is None
-    assert (record["results"], record["enterprises"], record["maximum"]) == (3, 3, "0.4321000000")
+    assert (record["results"], record["enterprises"], record["maximum"]) == (3, 3, "0.432100000000")
 
 
 def test_the_smallest_cell_is_a_setting(client, submit, settings):
@@ -79,7 +79,7 @@ def test_the_smallest_cell_is_a_setting(client, submit, settings):
 
     (record,) = client.get(API, {"region": "KZ-35"}).json()["results"]
 
-    assert record["maximum"] == "0.4321000000"
+    assert record["maximum"] == "0.432100000000"
 
 
 def test_withdrawing_a_point_takes_its_results_out(submit, settings, django_capture_on_commit_callbacks):

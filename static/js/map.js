@@ -2,6 +2,9 @@
 // every colour, popups in the page's language. Tiles are optional (MAP_TILE_URL), so the map also works with no
 // network at all: then the region outlines and their names are what a zoomed map shows.
 // The page passes everything by json_script (a strict CSP allows no inline script): #map-settings, #map-points.
+// A monitoring point's ring and popup show its latest results, which change with every evaluated submission: they
+// are fetched (the rings from config.ring_states, a popup's results from its point's `latest` when it opens), so
+// that the page itself shows only the points and stays cached.
 (function () {
   "use strict";
   const element = document.getElementById("map");
@@ -64,8 +67,8 @@
   };
   // A point's state by its ring's width and dash, so that it does not rest on colour alone.
   const rings = {
-    exceeding: { color: "#b71c1c", weight: 4 },
-    within: { color: "#222", weight: 1 },
+    exceeding: { color: "#b71c1c", weight: 4, dashArray: null },
+    within: { color: "#222", weight: 1, dashArray: null },
     none: { color: "#222", weight: 1, dashArray: "2 3" },
   };
 
@@ -132,12 +135,43 @@
       `${r.below_detection ? ` · ${escape(labels.below)}` : ""}</li>`;
   }
 
-  function pointPopup(p) {
-    const name = p.url ? `<a href="${encodeURI(p.url)}">${escape(p.name)}</a>` : escape(p.name);
-    const results = p.results.length
-      ? `<br>${escape(labels.latest)}:<ul class="popup-results">${p.results.map(resultLine).join("")}</ul>`
-      : `<br><em>${escape(labels.none)}</em>`;
+  // `latest`: the point's latest results as fetched, undefined while they load, null when they could not be.
+  function pointPopup(p, latest) {
+    const name = latest && latest.url ? `<a href="${encodeURI(latest.url)}">${escape(p.name)}</a>` : escape(p.name);
+    let results;
+    if (latest === undefined) {
+      results = `<br><em class="popup-loading">${escape(labels.loading)}</em>`;
+    } else if (latest === null) {
+      results = `<br><em>${escape(labels.failed)}</em>`;
+    } else if (latest.results.length) {
+      results = `<br>${escape(labels.latest)}:<ul class="popup-results">${latest.results.map(resultLine).join("")}</ul>`;
+    } else {
+      results = `<br><em>${escape(labels.none)}</em>`;
+    }
     return `<strong>${name}</strong><br>${escape(p.operator)}${results}`;
+  }
+
+  // Read once per page: a popup opened again shows what was fetched.
+  function openPoint(p, marker) {
+    if (p.fetched) return;
+    p.fetched = true;
+    fetch(p.latest, { headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((latest) => marker.setPopupContent(pointPopup(p, latest)))
+      .catch(() => {
+        p.fetched = false;
+        marker.setPopupContent(pointPopup(p, null));
+      });
+  }
+
+  function showStates(markers) {
+    if (!config.ring_states || !Object.keys(markers).length) return;
+    fetch(config.ring_states, { headers: { Accept: "application/json" } })
+      .then((response) => response.json())
+      .then((states) => {
+        Object.entries(markers).forEach(([pk, marker]) => marker.setStyle(rings[states[pk] || "none"]));
+        element.dataset.states = "1";
+      });
   }
 
   function draw() {
@@ -145,16 +179,24 @@
     if (!source) return;
     const points = JSON.parse(source.textContent);
     clusters.clearLayers();
+    const markers = {};
     points.forEach((p) => {
-      const isPoint = p.state !== undefined;
+      const isPoint = p.latest !== undefined;
       const radius = isPoint ? 7 : Math.max(5, Math.min(16, 4 + Math.log10(1 + p.t / 1e6) * 6));
       const marker = L.circleMarker([p.lat, p.lon], {
         radius: radius, color: "#222", weight: 1, fillColor: colours[p.kind] || "#555", fillOpacity: 0.85,
-        ...(isPoint ? rings[p.state] : {}),
+        ...(isPoint ? rings.none : {}),
       });
-      marker.bindPopup(isPoint ? pointPopup(p) : depositPopup(p));
+      if (isPoint) {
+        marker.bindPopup(pointPopup(p, undefined));
+        marker.on("popupopen", () => openPoint(p, marker));
+        markers[p.pk] = marker;
+      } else {
+        marker.bindPopup(depositPopup(p));
+      }
       clusters.addLayer(marker);
     });
+    showStates(markers);
     if (element.classList.contains("small") && points.length === 1) {
       map.setView([points[0].lat, points[0].lon], 9);
       element.dataset.fitted = "1";

@@ -66,6 +66,16 @@ def map_points(response, world: World) -> set[str]:
     return {point["name"].split(" ")[0] for point in json_script(response.content.decode(), "map-points")}
 
 
+def ring_states(response, world: World) -> set[str]:
+    """The points whose ring on the point map shows results (exceeding or within the MPCs), with their state."""
+    names = {str(world.keys[key]): key for key in POINTS}
+    return {f"{names[pk]} {state}" for pk, state in response.json().items() if state != "none"}
+
+
+def popup_results(response, world: World) -> set[str]:
+    return {"results"} if response.json()["results"] else set()
+
+
 def deposits_of_a_counted(response, world: World) -> set[str]:
     """The number of deposits the register of enterprises gives for enterprise A."""
     match = re.search(r"Enterprise A LLP.*?<td class=\"num\">(\d+)</td>", response.content.decode(), re.S)
@@ -143,6 +153,9 @@ def _with_inactive(seen: dict[str, set[str]]) -> dict[str, set[str]]:
     return {**seen, "inactive": seen["anonymous"]}
 
 
+# The rings of an enterprise's points on the point map, for those who see their results (none for the others).
+RINGS_OF_A = {"pt_a_pub exceeding", "pt_a_hidden within"}
+RINGS_OF_B = {"pt_b_pub exceeding", "pt_b_hidden within"}
 A_MATRIX_FULL = {"AIR-A", "AIR-A-HIDDEN", "alert", "ok"}
 CHECKS: list[tuple[str, str, Extract, dict[str, set[str]]]] = [
     # -- the API
@@ -194,6 +207,36 @@ CHECKS: list[tuple[str, str, Extract, dict[str, set[str]]]] = [
         _with_inactive({role: names - {"a_r2_hidden"} for role, names in DEPOSITS_SEEN.items()}),
     ),
     ("/monitoring/points/", "map", map_points, _with_inactive(_codes(POINTS_SEEN))),
+    (
+        "/monitoring/points/states/",
+        "rings",
+        ring_states,
+        _with_inactive(
+            {
+                "anonymous": set(),
+                "staff_a": RINGS_OF_A,
+                "staff_b": RINGS_OF_B,
+                "inspector_r1": RINGS_OF_A | RINGS_OF_B,
+                "inspector_r2": set(),
+                "administrator": RINGS_OF_A | RINGS_OF_B,
+            }
+        ),
+    ),
+    (
+        "/monitoring/points/{pt_a_pub}/latest/",
+        "results",
+        popup_results,
+        _with_inactive(
+            {
+                "anonymous": set(),
+                "staff_a": {"results"},
+                "staff_b": set(),
+                "inspector_r1": {"results"},
+                "inspector_r2": set(),
+                "administrator": {"results"},
+            }
+        ),
+    ),
     (
         "/audit/?model=registry.deposit",
         "records",

@@ -367,6 +367,11 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("returns:late-filers", "GET", "/returns/late-filers/?format=csv", "L 403 403 200 200 200 L", None),
     # -- monitoring pages
     ("monitoring:point-map", "GET", "/monitoring/points/", PAGE_PUBLIC, None),
+    # The map's rings and a point's popup (JSON): of the points the reader sees, with the results they may see
+    # (test_leaks.py).
+    ("monitoring:point-states", "GET", "/monitoring/points/states/", PAGE_PUBLIC, None),
+    ("monitoring:point-latest", "GET", "/monitoring/points/{pt_a_pub}/latest/", PAGE_PUBLIC, None),
+    ("monitoring:point-latest", "GET", "/monitoring/points/{pt_a_hidden}/latest/", PAGE_SEE_A, None),
     ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_pub}/Cu/", PAGE_LOGGED_IN, None),
     ("monitoring:point-chart", "GET", "/monitoring/points/{pt_a_hidden}/Cu/", PAGE_OF_A, None),
     # The raw results of a window: only the results the reader may see (none, for B's staff of a public point of A).

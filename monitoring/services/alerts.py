@@ -1,0 +1,77 @@
+"""The alert workflow: an inspector of the region moves an alert towards its close, on the record."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from monitoring.models import (
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    Severity,
+)
+from portal.models import User
+from portal.permissions import Action, AnyUser, can, require
+
+ALLOWED_MOVES: dict[str, set[str]] = {
+    AlertStatus.NEW: {AlertStatus.ACKNOWLEDGED, AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.INVESTIGATING, AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.INVESTIGATING: {AlertStatus.RESOLVED, AlertStatus.DISMISSED},
+    AlertStatus.RESOLVED: set(),
+    AlertStatus.DISMISSED: set(),
+}
+
+
+def _needs_closing_comment(alert: Alert) -> bool:
+    return alert.persistent or alert.severity >= Severity.HIGH
+
+
+def _check_may_work(actor: AnyUser, alert: Alert) -> User:
+    return require(actor, Action.WORK_ALERTS, alert, _("Only an inspector of the region works this alert."))
+
+
+@transaction.atomic
+def alert_update(
+    *,
+    actor: AnyUser,
+    alert: Alert,
+    status: str | None = None,
+    comment: str = "",
+    assign_to: User | None = None,
+    seen_results: int | None = None,
+) -> Alert:
+    """`seen_results`: how many results the inspector saw; an alert is not closed over results they have not seen
+    (an evaluation holds the alerts it extends until it commits, so they are counted here)."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    worker = _check_may_work(actor, alert)
+    if status and status != alert.status:
+        if status not in ALLOWED_MOVES[alert.status]:
+            raise ValidationError({"status": _("An alert that is %(old)s cannot become %(new)s.") % {
+                "old": alert.get_status_display(), "new": AlertStatus(status).label}})  # fmt: skip
+        if status == AlertStatus.DISMISSED and not comment.strip():
+            raise ValidationError({"comment": _("Give the reason for dismissing the alert.")})
+        if status == AlertStatus.RESOLVED and not comment.strip() and _needs_closing_comment(alert):
+            # A serious or lasting pollution is closed on the record: what was done about it.
+            message = _(
+                "Say what was done: an alert of severity %(severity)s or a persistent one is resolved with a comment."
+            )
+            params = {"severity": alert.get_severity_display()}
+            raise ValidationError({"comment": ValidationError(message, code="comment_required", params=params)})
+        closing = status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED)
+        if closing and seen_results is not None and (arrived := alert.results.count() - seen_results) > 0:
+            raise ValidationError({"status": ngettext(
+                "A new result arrived since the alert was shown: review it before closing the alert.",
+                "%(count)s new results arrived since the alert was shown: review them before closing the alert.",
+                arrived) % {"count": arrived}})  # fmt: skip
+        alert.status = status
+        if status in (AlertStatus.RESOLVED, AlertStatus.DISMISSED):
+            alert.closed_at = timezone.now()
+    if assign_to is not None:
+        if not can(assign_to, Action.WORK_ALERTS, alert):
+            raise ValidationError({"assigned_to": _("%(user)s does not inspect this region.") % {"user": assign_to}})
+        alert.assigned_to = assign_to
+    alert.save()
+    AlertEvent.objects.create(alert=alert, actor=worker, status=status or "", comment=comment.strip())
+    return alert

@@ -1,0 +1,161 @@
+"""Evaluation: set-based, in the database (the SQL is in monitoring.sql): norms, ratios and severities, alerts
+opened or extended, inspectors notified once."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import sql
+from monitoring.models import (
+    OPEN_ALERT,
+    Alert,
+    Result,
+    Severity,
+    Submission,
+)
+from monitoring.signals import submission_evaluated
+from portal import audit, leases, outbox
+from portal.models import Channel, User
+
+
+def _in_span(submission_id: int) -> Q:
+    """The submission's results by its span of sampling times as well, which the planner prunes to the months'
+    partitions of the results table; every result when the span is unknown (a submission stored before it was
+    kept)."""
+    first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
+    within = Q(submission_id=submission_id)
+    return within & Q(sampled_at__gte=first, sampled_at__lte=last) if first and last else within
+
+
+def _sql_span(first: datetime | None, last: datetime | None) -> dict[str, Any]:
+    """The span as raw SQL compares it with the stored times: as the database stores them (SQLite keeps naive UTC
+    text, after which an aware value's "+00:00" would sort, leaving out a result taken at `first`); unbounded when
+    unknown ("-infinity" and "infinity" are timestamps to PostgreSQL and, as text, sort around every date)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    return {"first": adapt(first) if first else "-infinity", "last": adapt(last) if last else "infinity"}
+
+
+def evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
+    """Norm, ratio and severity for every result; alerts opened or extended; inspectors notified once.
+
+    One transaction, which holds the submission's row until it commits: a worker killed half-way leaves nothing
+    behind, and a second run changes nothing.
+    """
+    with transaction.atomic():
+        if not list(lease.rows().select_for_update().values_list("pk", flat=True)):
+            raise leases.LeaseLost
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                for setting in sql.BULK_SETTINGS:
+                    cursor.execute(setting)
+            first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
+            cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": ruleset_id, **_sql_span(first, last)})
+        mine = Result.objects.filter(_in_span(submission_id))
+        # What had no norm is evaluated too: counted as such, never dropped.
+        mine.filter(evaluated=False).update(evaluated=True)
+        alert_ids = _open_or_extend_alerts(submission_id)
+        _notify_once(alert_ids)
+        lease.finish(evaluated_at=timezone.now())
+        periods = sorted(mine.order_by().values_list(ExtractYear("sampled_on"), "enterprise__region_id").distinct())
+        # In the transaction: the statistics' dirty mark commits with the evaluation (reports.aggregates).
+        submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
+
+
+def _open_or_extend_alerts(submission_id: int) -> list[int]:
+    # The point and pollutant of every result: compliant results count too, they can end a persistent exceedance
+    # of an alert still open. order_by(): without it, Result's default ordering would make DISTINCT keep one row
+    # per result.
+    mine = Result.objects.filter(_in_span(submission_id))
+    series = set(mine.order_by().values_list("point_id", "pollutant_id").distinct())
+    # Alerts are opened and updated here in bulk and by SQL: the audit trail compares them before and after.
+    series_alerts = Alert.objects.filter(
+        point_id__in={point for point, _ in series}, pollutant_id__in={pollutant for _, pollutant in series}
+    )
+    with audit.track(series_alerts):
+        exceeding = mine.filter(severity__gt=Severity.NONE)
+        pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
+        # The open alerts these results join are held until commit: an inspector closing one waits, rather than
+        # closing it under results it never saw (or leaving them with no alert).
+        points, pollutants = {point for point, _ in pairs}, {pollutant for _, pollutant in pairs}
+        held = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in=points, pollutant_id__in=pollutants)
+        list(held.select_for_update(no_key=True).values_list("pk", flat=True))
+        Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
+        open_alert = (
+            Alert.objects.filter(
+                point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
+            )
+            .order_by()
+            .values("pk")[:1]
+        )
+        exceeding.filter(alert=None).update(alert_id=Subquery(open_alert))
+        alert_ids = list(exceeding.exclude(alert=None).order_by().values_list("alert_id", flat=True).distinct())
+        candidates = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in={point for point, _ in series})
+        open_ids = [
+            pk for pk, *pair in candidates.values_list("pk", "point_id", "pollutant_id") if tuple(pair) in series
+        ]
+        if alert_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.ALERT_TOTALS.format(alerts=", ".join(["%s"] * len(alert_ids))), alert_ids)
+        _set_persistent(sorted({*alert_ids, *open_ids}))
+    return alert_ids
+
+
+def _set_persistent(alert_ids: list[int]) -> None:
+    """The configurable rule for chronic exceedance: at least SHARE of the results of the last MONTHS exceed. On
+    PostgreSQL one statement for all the alerts (a query and an update per alert took seconds for the hundreds of
+    alerts of a large file); on SQLite, the embedded default, alert by alert."""
+    if not alert_ids:
+        return
+    window = timedelta(days=30.44 * settings.MONITORING_PERSISTENT_MONTHS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            share = settings.MONITORING_PERSISTENT_SHARE
+            params: dict[str, Any] = {"alerts": alert_ids, "window": window, "share": share}
+            cursor.execute(sql.PERSISTENT, params)
+        return
+    for alert in Alert.objects.filter(pk__in=alert_ids):
+        Alert.objects.filter(pk=alert.pk).update(persistent=_is_persistent(alert, window))
+
+
+def _is_persistent(alert: Alert, window: timedelta) -> bool:
+    assert alert.last_sampled_at is not None  # every alert evaluated has results: ALERT_TOTALS has just set it
+    since = alert.last_sampled_at - window
+    counts = Result.objects.filter(
+        point_id=alert.point_id, pollutant_id=alert.pollutant_id, sampled_at__gt=since, norm__isnull=False
+    ).aggregate(total=Count("pk"), exceeding=Count("pk", filter=Q(severity__gt=Severity.NONE)))
+    return bool(counts["total"]) and counts["exceeding"] / counts["total"] >= settings.MONITORING_PERSISTENT_SHARE
+
+
+def _notify_once(alert_ids: list[int]) -> None:
+    """Tell the inspectors of the region of each alert, by e-mail and on the site (the alert list's "New for
+    you"), through the outbox: once per alert and inspector, however often the evaluation runs."""
+    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("point__enterprise", "pollutant")
+    inspectors: dict[int, list[User]] = {}
+    for alert in alerts:
+        region_id = alert.point.enterprise.region_id
+        if region_id not in inspectors:
+            inspectors[region_id] = list(
+                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).order_by("pk")
+            )
+        outbox.post(
+            key=alert_message_key(alert.pk),
+            code="monitoring.alert",
+            params={
+                "pollutant": alert.pollutant.code,
+                "point": alert.point.code,
+                "enterprise_id": alert.point.enterprise_id,  # named when shown, in the reader's language
+            },
+            link=reverse("monitoring:alert-detail", args=[alert.pk]),
+            recipients=inspectors[region_id],
+            channels=(Channel.EMAIL, Channel.IN_APP),
+        )
+
+
+def alert_message_key(alert_id: int) -> str:
+    return f"alert:{alert_id}"
