@@ -37,10 +37,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from monitoring.models import Result, ResultArchive
+from monitoring.models import Result, ResultArchive, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -307,3 +307,11 @@ def archived_before() -> int | None:
     """The first year whose results are all still in the table: the years before it were archived (or are being
     archived) and their statistics are kept as they were computed."""
     return ResultArchive.objects.aggregate(before=Max("before"))["before"]
+
+
+def submission_results(submission_id: int) -> QuerySet[Result]:
+    """A submission's results, read from its months' partitions only (its span of sampling times); from every
+    partition when the span is unknown (a submission stored before it was kept)."""
+    first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
+    results = Result.objects.filter(submission_id=submission_id)
+    return results.filter(sampled_at__gte=first, sampled_at__lte=last) if first and last else results

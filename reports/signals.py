@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
+from monitoring import partitions
 from monitoring.models import MonitoringPoint, MpcNorm, Pollutant, Result, Unit
 from monitoring.signals import submission_evaluated
 from portal import cache_tags
@@ -93,7 +94,7 @@ def on_filing_changed(sender: Any, *, instance: WasteReturn | Membership, **kwar
 
 def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -> None:
     found = list(
-        Result.objects.filter(submission_id=submission_id)
+        partitions.submission_results(submission_id)
         .order_by()
         .values_list(ExtractYear("sampled_on"), "enterprise_id", "point_id", "pollutant_id")
         .distinct()

@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring import sql
+from monitoring import partitions, sql
 from monitoring.models import (
     OPEN_ALERT,
     Alert,
@@ -22,15 +22,6 @@ from monitoring.models import (
 from monitoring.signals import submission_evaluated
 from portal import audit, leases, outbox
 from portal.models import Channel, User
-
-
-def _in_span(submission_id: int) -> Q:
-    """The submission's results by its span of sampling times as well, which the planner prunes to the months'
-    partitions of the results table; every result when the span is unknown (a submission stored before it was
-    kept)."""
-    first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
-    within = Q(submission_id=submission_id)
-    return within & Q(sampled_at__gte=first, sampled_at__lte=last) if first and last else within
 
 
 def _sql_span(first: datetime | None, last: datetime | None) -> dict[str, Any]:
@@ -56,7 +47,7 @@ def evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
                     cursor.execute(setting)
             first, last = Submission.objects.values_list("sampled_from", "sampled_to").get(pk=submission_id)
             cursor.execute(sql.EVALUATE, {"submission": submission_id, "ruleset": ruleset_id, **_sql_span(first, last)})
-        mine = Result.objects.filter(_in_span(submission_id))
+        mine = partitions.submission_results(submission_id)
         # What had no norm is evaluated too: counted as such, never dropped.
         mine.filter(evaluated=False).update(evaluated=True)
         alert_ids = _open_or_extend_alerts(submission_id)
@@ -71,7 +62,7 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
     # The point and pollutant of every result: compliant results count too, they can end a persistent exceedance
     # of an alert still open. order_by(): without it, Result's default ordering would make DISTINCT keep one row
     # per result.
-    mine = Result.objects.filter(_in_span(submission_id))
+    mine = partitions.submission_results(submission_id)
     series = set(mine.order_by().values_list("point_id", "pollutant_id").distinct())
     # Alerts are opened and updated here in bulk and by SQL: the audit trail compares them before and after.
     series_alerts = Alert.objects.filter(

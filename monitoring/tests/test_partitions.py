@@ -10,7 +10,7 @@ from django.db import connection
 
 from monitoring import partitions, services
 from monitoring.models import Result
-from monitoring.services import evaluation, submissions
+from monitoring.services import submissions
 from monitoring.tests.helpers import row
 from monitoring.tests.test_staged_ingest import staged, submission_of
 from portal.tasks import registered_task
@@ -116,7 +116,7 @@ def test_evaluation_reads_a_submission_within_its_span_of_months(air, staff_a, e
     partitions.ensure_result_partitions(months=[(year, month) for year in (2019, 2020) for month in range(1, 13)])
     submission = submit(staff_a, enterprise_a, [row(sampled_at=local(2020, month).isoformat()) for month in (3, 4)])
     assert (submission.sampled_from, submission.sampled_to) == (local(2020, 3), local(2020, 4))
-    mine = Result.objects.filter(evaluation._in_span(submission.pk))
+    mine = partitions.submission_results(submission.pk)
     assert mine.count() == 2
     assert scanned(mine) == {"monitoring_result_p2020_03", "monitoring_result_p2020_04"}
 
