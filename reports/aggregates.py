@@ -123,6 +123,15 @@ def _waste_rows(year: int | None, region_id: int | None) -> list[WasteAggregate]
     ]  # fmt: skip
 
 
+def _severity_counts() -> dict[str, Count]:
+    """Results of a group that exceed their MPC, and those of the high and extreme severities."""
+    return {
+        "n_exceeding": Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
+        "n_high": Count("pk", filter=Q(severity=Severity.HIGH)),
+        "n_extreme": Count("pk", filter=Q(severity=Severity.EXTREME)),
+    }
+
+
 def monitoring_grouped(year: int | None, region_id: int | None) -> QuerySet:
     """The monitoring statistics of a year and region (all of them when None), grouped by the database.
 
@@ -152,9 +161,7 @@ def monitoring_grouped(year: int | None, region_id: int | None) -> QuerySet:
             n=Count("pk"),
             mean_value=Avg("value_base"),
             max_value=Max("value_base"),
-            n_exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
-            n_high=Count("pk", filter=Q(severity=Severity.HIGH)),
-            n_extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
+            **_severity_counts(),
             n_points=Count("point", distinct=True),
             n_enterprises=Count("point__enterprise", distinct=True),
         )
@@ -211,9 +218,7 @@ def cells_grouped(year: int | None, cells: Cells | None = None) -> QuerySet:
             n=Count("pk"),
             total=Sum("value_base"),
             max_value=Max("value_base"),
-            n_exceeding=Count("pk", filter=Q(severity__gte=Severity.EXCEEDANCE)),
-            n_high=Count("pk", filter=Q(severity=Severity.HIGH)),
-            n_extreme=Count("pk", filter=Q(severity=Severity.EXTREME)),
+            **_severity_counts(),
         )
     )
 
