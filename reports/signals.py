@@ -69,7 +69,7 @@ def on_return_accepted(sender: Any, *, waste_return_id: int, year: int, **kwargs
 
 def on_return_submitted(sender: Any, *, waste_return_id: int, year: int, **kwargs: Any) -> None:
     """A return awaits a decision; and the enterprise, having filed for `year`, is expected to file the next year,
-    whose coverage is kept once a return of it is submitted (`reports.aggregates._coverage_years`). Read in the
+    whose coverage is kept once a return of it is submitted (`reports.aggregates.tables._coverage_years`). Read in the
     submitting transaction: a first submission of the next year committed later marks that year itself."""
     enterprise_id = _enterprise_of(waste_return_id)
     years = [year]
@@ -105,7 +105,7 @@ def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -
             (year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))
             for year, enterprise_id in {(year, enterprise_id) for year, enterprise_id, *_cell in found}
         ],
-        # Only these points' and pollutants' years are read again (reports.aggregates._refresh_cells).
+        # Only these points' and pollutants' years are read again (reports.aggregates.tables._refresh_cells).
         cells=[(year, point_id, pollutant_id) for year, _enterprise, point_id, pollutant_id in found],
     )
     # The popups of its points (their latest results) and the map's rings; the map page itself shows the points

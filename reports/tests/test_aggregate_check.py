@@ -115,7 +115,7 @@ def test_the_command_and_the_nightly_task_repair(tampered):
 
 
 def test_a_difference_awaiting_its_refresh_says_so_and_its_mark_is_cleared(figures, region, monkeypatch):
-    monkeypatch.setattr(aggregates, "enqueue", lambda *args: None)  # the refresh does not run
+    monkeypatch.setattr(aggregates.refresh, "enqueue", lambda *args: None)  # the refresh does not run
     WasteAggregate.objects.filter(year=2023).update(generated=Decimal("13"))
     aggregates.mark_dirty("waste", [(2023, region.pk)])
     (difference,) = check_against_rebuild(repair=False)

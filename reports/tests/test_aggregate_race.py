@@ -67,7 +67,7 @@ def paused_refresh(monkeypatch):
 def refreshes_requested(monkeypatch):
     """The test runs the refreshes itself; what was asked for is recorded."""
     requested: list[str] = []
-    monkeypatch.setattr(aggregates, "enqueue", lambda name, *args: requested.append(name))
+    monkeypatch.setattr(aggregates.refresh, "enqueue", lambda name, *args: requested.append(name))
     return requested
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_sweep_asks_for_a_refresh_while_marks_remain(region, monkeypatch):
     enqueued = []
-    monkeypatch.setattr("reports.aggregates.enqueue", lambda name, *args: enqueued.append(name))
+    monkeypatch.setattr("reports.aggregates.refresh.enqueue", lambda name, *args: enqueued.append(name))
 
     assert sweep_marks() is False
     mark_dirty("waste", [(2023, region.pk)])  # its own enqueue is lost (recorded here, never run)

@@ -244,7 +244,7 @@ def test_the_nightly_check_repairs_the_coverage_too(filed, region, caplog):
 
 
 def test_a_coverage_difference_awaits_any_refresh_of_its_year(filed, region, other_region, monkeypatch):
-    monkeypatch.setattr(aggregates, "enqueue", lambda *args: None)  # the refresh does not run
+    monkeypatch.setattr(aggregates.refresh, "enqueue", lambda *args: None)  # the refresh does not run
     ReturnCoverage.objects.filter(year=2023, region=region).update(expected=9)
     aggregates.mark_dirty("waste", [(2023, other_region.pk)])  # the other region's mark recomputes the whole year
     (difference,) = check_against_rebuild(repair=False)

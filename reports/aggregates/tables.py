@@ -1,53 +1,32 @@
-"""Aggregates of accepted returns and evaluated monitoring results, and the coverage of the waste figures.
-
-`recompute(kind, year=..., region_id=...)` deletes and recomputes the aggregate rows of one year and region, or of
-everything when both are None. The incremental refresh (of the marked years and regions) and the full rebuild call
-the same function, so they always give the same tables; the nightly check compares the two and repairs any
-difference. The grouping is done by the database; Python only copies the grouped rows.
-
-A kind may fill several tables: "waste" recomputes its figures (`WasteAggregate`, of the marked region) and, in the
-same transaction, the coverage of that year (`ReturnCoverage`, every region of the year), so that a figure and the
-count of returns it covers always come from the same refresh.
-
-"monitoring" groups its region's year from the finer `MonitoringPointYear` (a point and pollutant's year), after
-recomputing the cells of the year marked since (`DirtyMonitoringCell`): a submission's refresh reads its own cells'
-results, not the year's (`Aggregate.sources`). The check compares both tables with the results themselves.
-"""
+"""The aggregate tables and how each computes its rows of a year and region (see `reports.aggregates`)."""
 
 import logging
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
     DateField,
     F,
-    Field,
     FilteredRelation,
-    FloatField,
     Func,
     Max,
     Model,
     Q,
     QuerySet,
     Sum,
-    UniqueConstraint,
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
 from monitoring import partitions
 from monitoring.models import BASE_UNIT, MonitoringPoint, Result, Severity
-from portal.tasks import enqueue
 from registry.returns.models import ReturnLine, ReturnStatus, WasteReturn
 from registry.returns.selectors import expected_filers
-from reports import invalidation
 from reports.models import (
     DirtyAggregate,
     DirtyMonitoringCell,
@@ -379,45 +358,6 @@ CELLS = Aggregate(
     kept_before=partitions.archived_before,
 )  # fmt: skip
 
-# Every writer of the aggregate tables (a mark's refresh, the full rebuild, the check against a rebuild) holds this
-# PostgreSQL advisory lock until it commits, so that they take turns: two recomputes of one year and region would
-# collide on the tables' unique keys, and a check that computed its rebuild before a refresh committed would
-# "repair" the refresh's newer figures with older ones. Marking never takes it, so it never waits for a refresh.
-WRITERS_LOCK = 0x7161_6C64_7961_6767  # "qaldyagg"
-Figures = dict[str, object]
-# Means are float sums, which the database adds in scan order: a refresh and a rebuild may differ in the last bits.
-FLOAT_TOLERANCE = 1e-9
-
-
-def _writers_take_turns() -> None:
-    """Wait for the other writers of the aggregates; held until the current transaction ends. SQLite (the embedded
-    default) has one writer at a time anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
-
-
-@transaction.atomic
-def recompute(kind: str, *, year: int | None = None, region_id: int | None = None) -> int:
-    """Delete and recompute the aggregate rows of one year and region (all of them when both are None) in every
-    table of the kind; returns how many rows the kind's first table has. The caller holds the writers' lock in its
-    transaction."""
-    counts = []
-    before = invalidation.snapshot(KINDS[kind], year, region_id)  # the cache drops only what changes
-    for aggregate in KINDS[kind]:
-        if aggregate.sources is not None:
-            aggregate.sources(year)
-        region = region_id if aggregate.by_region else None
-        rows = aggregate.model._default_manager
-        _scope(_recomputable(aggregate, rows.all()), "year", "region_id", year, region).delete()
-        counts.append(len(rows.bulk_create(aggregate.rows(year, region))))
-    invalidation.recomputed(kind, KINDS[kind], year, region_id, before)
-    return counts[0]
-
-
-def _marks() -> list[tuple[int, int]]:
-    return list(DirtyAggregate.objects.values_list("pk", "generation"))
-
 
 def _clear(model: type[DirtyAggregate | DirtyMonitoringCell], marks: list[tuple[int, int]]) -> int:
     """Delete the marks that nobody has touched since they were read: a mark made meanwhile stays."""
@@ -425,215 +365,3 @@ def _clear(model: type[DirtyAggregate | DirtyMonitoringCell], marks: list[tuple[
         return 0
     unchanged = reduce(or_, (Q(pk=pk, generation=generation) for pk, generation in marks))
     return model._default_manager.filter(unchanged).delete()[0]
-
-
-def rebuild_all() -> dict[str, int]:
-    """Recompute every aggregate (`manage.py rebuild_aggregates`, the demo data)."""
-    with transaction.atomic():
-        _writers_take_turns()
-        marks = _marks()
-        counts = {kind: recompute(kind) for kind in KINDS}
-        _clear(DirtyAggregate, marks)
-    return counts
-
-
-def mark_dirty(kind: str, periods: list[tuple[int, int]], *, cells: Iterable[tuple[int, int, int]] = ()) -> None:
-    """Remember what changed and ask for one refresh; a burst of marks is served by one task run.
-
-    Called once the change is committed (on commit of the accepting or evaluating transaction), or in its
-    transaction: a refresh that sees this mark's generation computes from data that include the change. A new mark
-    is inserted; an existing one, even one a refresh is computing from, gets a new generation, in one statement
-    that never waits for a refresh's computation (at most for the commit of a refresh deleting the mark, and then
-    it inserts a new one). Sorted, so that two markers lock the rows in the same order.
-
-    `cells`: the (year, point, pollutant) of monitoring results changed, marked first: a refresh that sees the
-    periods' marks sees them too (`_refresh_cells`).
-    """
-    rows = sorted(set(periods))
-    if not rows:
-        return
-    table = connection.ops.quote_name(DirtyAggregate._meta.db_table)
-    with connection.cursor() as cursor:
-        if marked := sorted(set(cells)):
-            cell_table = connection.ops.quote_name(DirtyMonitoringCell._meta.db_table)
-            cursor.execute(
-                f"INSERT INTO {cell_table} (year, point_id, pollutant_id, generation) VALUES "
-                + ", ".join(["(%s, %s, %s, 1)"] * len(marked))
-                + f" ON CONFLICT (year, point_id, pollutant_id) DO UPDATE SET generation = {cell_table}.generation + 1",
-                [value for cell in marked for value in cell],
-            )
-        cursor.execute(
-            f"INSERT INTO {table} (kind, year, region_id, generation) VALUES "
-            + ", ".join(["(%s, %s, %s, 1)"] * len(rows))
-            + f" ON CONFLICT (kind, year, region_id) DO UPDATE SET generation = {table}.generation + 1",
-            [value for year, region_id in rows for value in (kind, year, region_id)],
-        )
-    enqueue("reports.tasks.refresh_aggregates")
-
-
-def sweep_marks() -> bool:
-    """Beat, every minute: marks left behind ask for a refresh again. A refresh holds the writers' lock for its
-    transaction, which PostgreSQL releases when its worker dies, so a mark outlives only a lost enqueue (broker
-    down) or a killed refresh; a refresh enqueued twice waits its turn and finds nothing more to do."""
-    if not DirtyAggregate.objects.exists():
-        return False
-    enqueue("reports.tasks.refresh_aggregates")
-    return True
-
-
-def refresh_dirty() -> int:
-    """Recompute every marked (kind, year, region), one mark per transaction; returns how many were recomputed.
-
-    The order inside each transaction is what keeps every update (READ COMMITTED: each statement reads the data
-    committed when it starts):
-    1. take the writers' lock: a concurrent refresh of the same mark, the rebuild and the check wait, or have
-       committed;
-    2. read the mark and its generation (it may be gone: another refresh cleared it meanwhile);
-    3. recompute: statements that start after step 2, so they read every change committed before the mark had
-       that generation, since each change is committed before (or with) its mark;
-    4. delete the mark only if its generation is still the one read in step 2. A change marked after step 2
-       gave the mark a new generation: the mark stays, and the refresh that marking asked for recomputes it.
-    Writing the figures and deleting the mark commit together: a worker stopped before the commit leaves both.
-    """
-    refreshed = 0
-    for pk in DirtyAggregate.objects.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            _writers_take_turns()
-            mark = DirtyAggregate.objects.filter(pk=pk).first()
-            if mark is None:
-                continue
-            recompute(mark.kind, year=mark.year, region_id=mark.region_id)
-            _clear(DirtyAggregate, [(mark.pk, mark.generation)])
-            refreshed += 1
-    return refreshed
-
-
-@dataclass(frozen=True)
-class Difference:
-    """An aggregate row whose figures in the incremental table differ from a fresh rebuild's: the figures that
-    differ, on both sides; a side is None when that table has no such row (the other side then has them all).
-    `awaiting_refresh`: its year and region are marked, so the difference may be a change whose refresh has not
-    run yet rather than a lost update."""
-
-    kind: str  # of the marks that refresh the table
-    table: str  # the table's `Aggregate.name`: waste, coverage, monitoring or monitoring cells
-    key: Figures
-    incremental: Figures | None
-    rebuilt: Figures | None
-    awaiting_refresh: bool
-
-    def __str__(self) -> str:
-        key = " ".join(f"{name}={value!r}" for name, value in self.key.items())
-        if self.incremental is None:
-            figures = f"missing from the table; rebuilt: {_figures(self.rebuilt)}"
-        elif self.rebuilt is None:
-            figures = f"not in a rebuild; table: {_figures(self.incremental)}"
-        else:
-            figures = "; ".join(
-                f"{name}: {value} in the table, {self.rebuilt[name]} rebuilt"
-                for name, value in self.incremental.items()
-            )
-        return f"{self.table} {key}: {figures}" + (" (awaiting refresh)" if self.awaiting_refresh else "")
-
-
-def _figures(values: Figures | None) -> str:
-    return ", ".join(f"{name}={value}" for name, value in (values or {}).items())
-
-
-def _same(field: Field, first: object, second: object) -> bool:
-    if isinstance(field, FloatField) and isinstance(first, float) and isinstance(second, float):
-        return math.isclose(first, second, rel_tol=FLOAT_TOLERANCE)
-    return first == second
-
-
-def _compare(
-    aggregate: Aggregate, rebuilt_rows: Sequence[Model], *, repair: bool
-) -> list[tuple[Figures, Figures | None, Figures | None]]:
-    """(key, incremental, rebuilt) of every row that differs, matched by the table's unique key; with `repair`,
-    the differing rows are updated, inserted or deleted to match the rebuild (the rows kept of archived years are
-    left out of both)."""
-    model = aggregate.model
-    (unique,) = [constraint for constraint in model._meta.constraints if isinstance(constraint, UniqueConstraint)]
-    key_names = [field.attname for field in model._meta.concrete_fields if field.name in unique.fields]
-    fields = [
-        field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in key_names
-    ]
-    every = [field.attname for field in fields]
-
-    def key(row: Model) -> tuple:
-        return tuple(getattr(row, name) for name in key_names)
-
-    def figures(row: Model, names: list[str]) -> Figures:
-        return {name: getattr(row, name) for name in names}
-
-    rows = model._default_manager
-    rebuilt = {key(row): row for row in rebuilt_rows}
-    current = {key(row): row for row in _recomputable(aggregate, rows.all())}
-    differences: list[tuple[Figures, Figures | None, Figures | None]] = []
-    missing, changed, extra = [], [], []
-    for row_key in sorted(rebuilt.keys() | current.keys()):
-        new, old = rebuilt.get(row_key), current.get(row_key)
-        if new is not None and old is not None:
-            differing = [f.attname for f in fields if not _same(f, getattr(old, f.attname), getattr(new, f.attname))]
-            if not differing:
-                continue
-            new.pk = old.pk
-            changed.append(new)
-            found: tuple[Figures | None, Figures | None] = (figures(old, differing), figures(new, differing))
-        elif new is not None:
-            missing.append(new)
-            found = (None, figures(new, every))
-        elif old is not None:
-            extra.append(old.pk)
-            found = (figures(old, every), None)
-        differences.append((dict(zip(key_names, row_key, strict=True)), *found))
-    if repair:
-        rows.filter(pk__in=extra).delete()
-        rows.bulk_update(changed, [field.name for field in fields])
-        rows.bulk_create(missing)
-    return differences
-
-
-def check_against_rebuild(*, repair: bool) -> list[Difference]:
-    """Compare every incremental aggregate with a fresh rebuild, computed in memory and matched row by row on the
-    tables' unique keys; log every difference and, with `repair`, write the rebuilt figures over the rows that
-    differ (and clear the marks the rebuild covered). The nightly job repairs; `manage.py check_aggregates` too,
-    or only reports with --dry-run. The cache drops the answers of the years and regions repaired, if any."""
-    with transaction.atomic():
-        # The writers' lock first: no refresh commits between the rebuild and the comparison (see WRITERS_LOCK),
-        # and the marks read next are older than the data the rebuild reads.
-        _writers_take_turns()
-        marks = _marks()
-        cell_marks = list(DirtyMonitoringCell.objects.values_list("pk", "generation"))
-        tables = [(kind, aggregate) for kind, kind_aggregates in KINDS.items() for aggregate in kind_aggregates]
-        found = [
-            (kind, aggregate, difference)
-            for kind, aggregate in [*tables, ("monitoring", CELLS)]
-            for difference in _compare(
-                aggregate, aggregate.rebuilt() if aggregate.rebuilt else aggregate.rows(None, None), repair=repair
-            )
-        ]
-        marked = set(DirtyAggregate.objects.values_list("kind", "year", "region_id"))
-        marked_years = {(kind, year) for kind, year, _region_id in marked}
-        marked_cells = set(DirtyMonitoringCell.objects.values_list("year", "point_id", "pollutant_id"))
-
-        def awaiting(kind: str, aggregate: Aggregate, key: Figures) -> bool:
-            if aggregate is CELLS:
-                return (key["year"], key["point_id"], key["pollutant_id"]) in marked_cells
-            if aggregate.by_region:
-                return (kind, key["year"], key["region_id"]) in marked
-            return (kind, key["year"]) in marked_years  # any mark of the year recomputes its rows
-
-        differences = [
-            Difference(kind, aggregate.name, key, incremental, rebuilt, awaiting(kind, aggregate, key))
-            for kind, aggregate, (key, incremental, rebuilt) in found
-        ]
-        if repair:
-            _clear(DirtyAggregate, marks)
-            _clear(DirtyMonitoringCell, cell_marks)
-            # The cells are shown nowhere: the aggregates grouped from them are, and are compared themselves.
-            if shown := [d for d in differences if "region_id" in d.key]:
-                invalidation.repaired((d.kind, d.key["year"], d.key["region_id"]) for d in shown)
-    for difference in differences:
-        logger.warning("aggregate differs from a rebuild%s: %s", " (repaired)" if repair else "", difference)
-    return differences
