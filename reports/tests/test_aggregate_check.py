@@ -82,7 +82,7 @@ def test_a_tampered_table_is_reported_logged_and_repaired(tampered, region, capl
     now = cache_tags.versions(tuple(tags), cache.get_many(cache_tags.version_keys(tags)))
     # The years and region repaired are dropped from the cache, nothing else.
     assert [old != new for old, new in zip(versions, now, strict=True)] == [True, True, True, False, False]
-    logged = [record.getMessage() for record in caplog.records if record.name == "reports.aggregates"]
+    logged = [record.getMessage() for record in caplog.records if record.name.startswith("reports.aggregates")]
     assert logged[2] == (
         f"aggregate differs from a rebuild (repaired): waste year=2023 region_id={region.pk} hazard_level='amber' "
         "deposit_kind='': generated: 13.000 in the table, 130.000 rebuilt"
