@@ -58,31 +58,28 @@ class SubmissionViewSet(BaseViewSet, mixins.RetrieveModelMixin):
         return self._response(self.get_object())
 
 
-class ExceedanceViewSet(BaseViewSet, mixins.ListModelMixin):
-    """Every result above its MPC, with the norm, the ratio and the severity, newest first, in keyset pages: follow
-    `next` (and `previous`); there is no count and no page number."""
+class _ResultListViewSet(BaseViewSet, mixins.ListModelMixin):
+    """Results newest first, in keyset pages: follow `next` (and `previous`); there is no count and no page number."""
 
     permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
-
     queryset = Result.objects.all()
-    serializer_class = s.ExceedanceSerializer
     filterset_class = ResultFilterSet
     pagination_class = ResultCursorPagination
+
+
+class ExceedanceViewSet(_ResultListViewSet):
+    """Every result above its MPC, with the norm, the ratio and the severity."""
+
+    serializer_class = s.ExceedanceSerializer
 
     def get_queryset(self) -> QuerySet[Result]:
         return selectors.exceedances(user=self.request.user)
 
 
-class ResultViewSet(BaseViewSet, mixins.ListModelMixin):
-    """Every evaluated result, exceeding or not, with its MPC and the ratio to it (null without a norm), newest
-    first, in keyset pages like the exceedances."""
+class ResultViewSet(_ResultListViewSet):
+    """Every evaluated result, exceeding or not, with its MPC and the ratio to it (null without a norm)."""
 
-    permission_classes = [IsAuthenticated]  # monitoring results are not public; points are
-
-    queryset = Result.objects.all()
     serializer_class = s.ResultSerializer
-    filterset_class = ResultFilterSet
-    pagination_class = ResultCursorPagination
 
     def get_queryset(self) -> QuerySet[Result]:
         return selectors.results(user=self.request.user)
