@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "portal",
     "registry",
     "registry.returns",
+    "registry.permits",
+    "registry.releases",
     "monitoring",
     "reports",
 ]
@@ -263,6 +265,11 @@ RETURNS_CHANGE_FACTOR = env_int("RETURNS_CHANGE_FACTOR", 3, minimum=2)
 # Reminders to the staff of enterprises whose return is missing: this many days before the deadline (each once),
 # and once when it has passed.
 RETURNS_REMINDER_DAYS = env_int_list("RETURNS_REMINDER_DAYS", (30, 7), minimum=1, maximum=365)
+
+# Release reports (PRTR): defaults for a reporting year with no ReleaseYear row (editable in the admin).
+RELEASES_DEFAULT_DEADLINE = (4, 1)  # 1 April of the following year
+RELEASES_CHANGE_FACTOR = 3
+RELEASES_TRANSFER_TOLERANCE = "1"  # tonnes between a sender's and a receiver's figures
 
 # Statistics: a year's (or a region's) figures reported in returns are marked provisional while fewer than this
 # percentage of the returns expected for it are accepted.
