@@ -1,8 +1,9 @@
 """Statistics and the public pages are read far more often than they change. Two caches keep them, each entry
 with the versions of the tags it depends on (`portal.cache_tags`: a region's figures of a year, an enterprise, a
 deposit, the published series...), and is served only while all of them still hold. A write bumps the tags of what
-it changes, on commit (`reports.signals`, the aggregates' recompute), so nothing stale is ever served and nothing
-else is dropped: a return accepted in one region leaves the pages of the other regions cached.
+it changes, on commit (`reports.signals`, the aggregates' recompute), so nothing stale is served once the new version
+is rendered (a page's previous version stands in only while that render runs, below) and nothing else is dropped: a
+return accepted in one region leaves the pages of the other regions cached.
 
 - `cached()` keeps computed statistics, for every reader, under the tags its caller names;
 - `PublicPageCacheMiddleware` keeps whole answers of the public pages and of the statistics API, for anonymous
@@ -17,7 +18,14 @@ volatile-lru`, see `portal.checks`), the versions too: a lost version is replace
 A cached page holds nothing of one reader: it is rendered with a placeholder for the CSRF token (the language
 switcher's form and htmx's headers carry one), and every answer, cached or not, gets the reader's own token. Each
 answer the cache could have given says what happened in `X-Page-Cache` (hit: from the cache; miss: rendered and
-stored if shareable), so that a load test can count the hit rate.
+stored if shareable; stale: the previous version, see below), so that a load test can count the hit rate.
+
+A page whose tags were bumped is rendered again by one request only (issue 13: under a stream of writes, 50 readers
+of a popular page would otherwise all miss it at once and render the same page side by side, each taking a worker).
+The first request to find the entry outdated takes the page's render lease (`cache.add`) and renders it; until it
+stores the new version, at most RENDER_LEASE seconds, the other readers get the previous one, as they would have a
+moment earlier. A request that finds no entry at all renders it, and a lone reader (or a test) always gets the new
+version, since nobody else holds the lease.
 """
 
 import hashlib
@@ -41,6 +49,9 @@ from portal.page_cache import PageCache, declared, declined, key_parameters
 TIMEOUT = 24 * 3600
 # Pages also expire on their own: a few details depend on the date (the forecast's default year).
 PAGE_TIMEOUT = 3600
+# How long the previous version of a page may be served while one request renders its new one: far longer than a
+# render, short enough that a render that died (a killed worker) holds nobody back for long.
+RENDER_LEASE = 10
 CSRF_PLACEHOLDER = "qaldyq-csrf-token-placeholder"
 # The request attribute that marks a request whose answer is rendered for the cache (a `_Fill`).
 FILL = "_page_cache_fill"
@@ -70,6 +81,7 @@ class _Fill:
     view: PageCache
     key: str
     versions: Versions
+    lease: str | None = None  # the render lease it holds, given back once the page is stored (or refused)
 
 
 class PublicPageCacheMiddleware:
@@ -92,6 +104,8 @@ class PublicPageCacheMiddleware:
             if isinstance(response, HttpResponse) and _shareable(request, response, fill.view):
                 headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
                 cache.set(fill.key, (fill.versions, response.content, headers), PAGE_TIMEOUT)
+            if fill.lease is not None:
+                cache.delete(fill.lease)
             response[HIT_HEADER] = "miss"
             _insert_csrf_token(request, response)
         return response
@@ -108,14 +122,21 @@ class PublicPageCacheMiddleware:
         found = cache.get_many([key, *cache_tags.version_keys(tags)])
         versions = cache_tags.versions(tags, found)
         entry = found.get(key)
-        if entry is None or entry[0] != versions:
-            # The versions read now are stored with the page: a page rendered while a change commits is stored
-            # under an old version, and so never served.
+        # The versions read now are stored with the page: a page rendered while a change commits is stored under an
+        # old version, and so never served again.
+        if entry is None:
             setattr(request, FILL, _Fill(view, key, versions))
             return None
+        state = "hit"
+        if entry[0] != versions:
+            lease = f"{key}:render"
+            if cache.add(lease, 1, timeout=RENDER_LEASE):
+                setattr(request, FILL, _Fill(view, key, versions, lease))
+                return None
+            state = "stale"  # another request is rendering the new version: the previous one meanwhile
         _versions_rendered, content, headers = entry
         response = HttpResponse(content, headers=headers)
-        response[HIT_HEADER] = "hit"
+        response[HIT_HEADER] = state
         _insert_csrf_token(request, response)
         return response
 

@@ -56,6 +56,6 @@ def test_pages_are_served_when_the_cache_cannot_be_reached(client, monkeypatch):
     def down(*args, **kwargs):
         raise RedisConnectionError("Redis is down")
 
-    for method in ("add", "incr", "get"):
+    for method in ("add", "incr", "get", "count"):
         monkeypatch.setattr(cache, method, down)
     assert [client.get(PAGE, REMOTE_ADDR=READER).status_code for _ in range(5)] == [200] * 5
