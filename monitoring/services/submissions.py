@@ -202,14 +202,14 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
             yield number, dict(zip(header, values, strict=False))
 
 
-def _ingest_staged(submission: Submission, ruleset_id: int, progress: Callable[[int], None]) -> int:
-    """The fast path of a good file on PostgreSQL, stored evaluated; 0 when the file needs reading row by row."""
+def _ingest_staged(submission: Submission, ruleset_id: int, progress: Callable[[int], None]) -> staging.Staged | None:
+    """The fast path of a good file on PostgreSQL, stored evaluated; None when the file needs reading row by row."""
     if connection.vendor != "postgresql":
-        return 0
+        return None
     try:
         return staging.ingest(submission, ruleset_id=ruleset_id, progress=progress)
     except staging.NotUsual:
-        return 0
+        return None
 
 
 def submission_ingest_file(*, submission_id: int) -> None:
@@ -234,23 +234,28 @@ def _process(submission_id: int) -> None:
         if ruleset is None:  # no attempt can classify anything until an administrator adds rules
             raise leases.Failed(NO_RULESET)
         submission = Submission.objects.select_related("enterprise").get(pk=submission_id)
+        staged = None
         if submission.file and not submission.rows_done:
-            _read_file(submission, lease, ruleset.pk)
-        evaluate(submission_id, lease, ruleset.pk)
+            staged = _read_file(submission, lease, ruleset.pk)
+        evaluate(submission_id, lease, ruleset.pk, staged=staged if staged and staged.alerts_complete else None)
 
 
-def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> None:
-    """Store the file's rows in one transaction, renewing the lease as the rows go."""
+def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> staging.Staged | None:
+    """Store the file's rows in one transaction, renewing the lease as the rows go; returns what the fast path
+    learnt of them (None after the row-by-row path)."""
+    staged: staging.Staged | None = None
 
     def progress(rows: int) -> None:
         cache.set(progress_key(submission.pk), rows, timeout=3600)
         lease.renew()
 
     def store() -> None:
+        nonlocal staged
         with transaction.atomic():
             submission.sampled_from = submission.sampled_to = None
             rows = _file_rows(submission)
-            stored = _ingest_staged(submission, ruleset_id, progress) or _ingest(submission, rows, progress)
+            staged = _ingest_staged(submission, ruleset_id, progress)
+            stored = staged.rows if staged else _ingest(submission, rows, progress)
             # Saved only while the lease holds, or the whole read rolls back: a file is never stored twice.
             lease.update(
                 rows_total=stored,
@@ -282,6 +287,7 @@ def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> 
         raise leases.Failed(UNREADABLE, {"detail": f"{type(exc).__name__}: {exc}"[:300]}) from exc
     finally:
         cache.delete(progress_key(submission.pk))
+    return staged
 
 
 def submissions_sweep_unevaluated(*, older_than_seconds: int = 60) -> list[int]:

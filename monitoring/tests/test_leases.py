@@ -56,10 +56,10 @@ def test_the_same_file_read_twice_at_once_is_stored_once(monkeypatch):
     )
     # The first read stops after storing its rows, before it commits, until the test lets it go.
     stored, release = threading.Event(), threading.Event()
-    reads: list[int] = []
+    reads: list[staging.Staged] = []
     ingest = staging.ingest
 
-    def ingest_then_wait(*args, **kwargs) -> int:
+    def ingest_then_wait(*args, **kwargs) -> staging.Staged:
         reads.append(ingest(*args, **kwargs))
         if len(reads) == 1:
             stored.set()
@@ -92,7 +92,7 @@ def test_the_same_file_read_twice_at_once_is_stored_once(monkeypatch):
 
     assert finished_alone, "the second read waited for the first instead of leaving the file to it"
     assert failures == []
-    assert reads == [len(rows)]
+    assert [read.rows for read in reads] == [len(rows)]
     submission.refresh_from_db()
     assert (submission.status, submission.attempts, submission.error_code) == ("processed", 1, "")
     assert Result.objects.filter(submission=submission).count() == len(rows)
@@ -140,7 +140,7 @@ def test_the_sweep_leaves_leased_work_and_enqueues_what_ran_out(staff_a, enterpr
 def test_attempts_used_up_fail_the_submission_with_its_error_on_the_page_and_the_api(
     points, staff_a, enterprise_a, submit, web, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(submission_id: int) -> list[int]:
+    def broken(submission_id: int, staged: object = None) -> list[int]:
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(evaluation, "_open_or_extend_alerts", broken)
@@ -277,10 +277,10 @@ def test_a_read_whose_lease_was_taken_over_stores_nothing(monkeypatch):
         Submission.objects.filter(pk=submission.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
         return leases.claim(Submission, submission.pk)
 
-    def ingest_then_lose_the_lease(*args, **kwargs) -> int:
-        count = ingest(*args, **kwargs)
+    def ingest_then_lose_the_lease(*args, **kwargs) -> staging.Staged:
+        staged = ingest(*args, **kwargs)
         takeover.append(in_own_connection(run_out_and_claim))
-        return count
+        return staged
 
     monkeypatch.setattr(staging, "ingest", ingest_then_lose_the_lease)
 

@@ -89,9 +89,10 @@ def test_a_worker_killed_mid_evaluation_loses_no_alert_and_duplicates_none(site,
     # evaluation stops half-way: results already classified, alerts not yet written.
     blocker = psycopg.connect(database_url_for_subprocess())
     blocker.execute(
-        "INSERT INTO monitoring_alert (point_id, pollutant_id, status, severity, persistent, opened_at, result_count)"
-        " SELECT %s, id, 'new', 1, false, now(), 0 FROM monitoring_pollutant WHERE code = 'Cu'",
-        [point.pk],
+        "INSERT INTO monitoring_alert (enterprise_id, kind, point_id, pollutant_id, status, severity, persistent,"
+        " opened_at, result_count)"
+        " SELECT %s, 'exceedance', %s, id, 'new', 1, false, now(), 0 FROM monitoring_pollutant WHERE code = 'Cu'",
+        [enterprise.pk, point.pk],
     )
     submission = services.submission_create(actor=staff, enterprise=enterprise, rows=EXCEEDING)
     assert wait_for(_waiting_on_alert_insert)

@@ -53,7 +53,7 @@ def stored(submission: Submission) -> list[tuple]:
 def staged(submission: Submission) -> int:
     ruleset = current_ruleset()
     assert ruleset is not None
-    return staging.ingest(submission, ruleset_id=ruleset.pk, progress=lambda rows: None)
+    return staging.ingest(submission, ruleset_id=ruleset.pk, progress=lambda rows: None).rows
 
 
 def test_a_good_file_is_stored_as_reading_row_by_row_stores_it(points, staff_a, enterprise_a, monkeypatch):
