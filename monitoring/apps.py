@@ -8,4 +8,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The texts of the app's messages, registered with the outbox (portal.outbox.renderer).
-        from monitoring import messages  # noqa: F401
+        from monitoring import (
+            messages,  # noqa: F401
+            signals,
+        )
+
+        # Handlers of the signals of the apps below (the release register's acceptances).
+        signals.connect()

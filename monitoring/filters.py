@@ -1,12 +1,13 @@
 import datetime
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import (
     SEVERITY_NAMES,
     Alert,
+    AlertKind,
     AlertStatus,
     MonitoringPoint,
     Pollutant,
@@ -16,6 +17,8 @@ from monitoring.models import (
     SubmissionStatus,
 )
 from monitoring.windows import local_midnight
+from portal import values
+from portal.values import EARLIEST_YEAR
 from registry.models import Region
 
 
@@ -86,19 +89,30 @@ class ResultFilterSet(django_filters.FilterSet):
         return qs.filter(severity__gt=Severity.NONE) if value else qs.filter(severity=Severity.NONE)
 
 
+class _YearFilter(django_filters.NumberFilter):
+    field_class = values.IntegerField  # digits 0-9 only (portal.values)
+
+
 class AlertFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=AlertKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label=_("Status"))
     region = django_filters.ModelChoiceFilter(
-        field_name="point__enterprise__region",
+        field_name="enterprise__region",
         queryset=Region.objects.all(),
         to_field_name="iso_code",
         label=_("Region"),
     )
-    enterprise = django_filters.CharFilter(field_name="point__enterprise__bin", label=_("Enterprise BIN"))
+    enterprise = django_filters.CharFilter(field_name="enterprise__bin", label=_("Enterprise BIN"))
     point = django_filters.CharFilter(field_name="point__code", label=_("Point code"))
-    pollutant = django_filters.CharFilter(field_name="pollutant__code", label=_("Pollutant"))
+    source = django_filters.CharFilter(field_name="source__code", label=_("Source code"))
+    # An exceedance's pollutant or an over-limit alert's substance, by code.
+    pollutant = django_filters.CharFilter(method="filter_pollutant", label=_("Pollutant"))
+    year = _YearFilter(field_name="year", min_value=EARLIEST_YEAR, max_value=9999, label=_("Year"))
     persistent = django_filters.BooleanFilter(label=_("Persistent"))
 
     class Meta:
         model = Alert
-        fields = ["status", "region", "enterprise", "point", "pollutant", "persistent"]
+        fields = ["kind", "status", "region", "enterprise", "point", "source", "pollutant", "year", "persistent"]
+
+    def filter_pollutant(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(pollutant__code=value) | Q(substance__code=value))

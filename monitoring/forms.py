@@ -144,3 +144,23 @@ class AlertUpdateForm(forms.Form):
         # Whoever may work this alert: the inspectors of its region and the administrators (portal.permissions).
         assignees = holders(Action.WORK_ALERTS, alert).order_by("username")
         self.fields["assigned_to"].queryset = assignees  # type: ignore[attr-defined]
+
+
+class ComplianceYearForm(forms.Form):
+    """The year of the compliance matrix: one of the enterprise's reporting years offered, any year from 1900 to
+    this one accepted (a year without a report shows its limits as not reported)."""
+
+    year = values.IntegerField(label=_("Year"), required=False, validators=[values.check_year])
+
+    def __init__(self, data: Any, *, years: Sequence[int], default: int) -> None:
+        super().__init__(data)
+        self.default = default
+        asked = self.chosen()
+        offered = sorted({*years, default, asked}, reverse=True)
+        self.fields["year"].widget = forms.Select(choices=[(year, year) for year in offered])
+        self.initial["year"] = asked
+
+    def chosen(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return int(self.cleaned_data["year"])
+        return self.default

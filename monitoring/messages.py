@@ -12,5 +12,15 @@ from registry.selectors import enterprise_name
 
 @renderer("monitoring.alert")
 def alert(params: Mapping[str, Any]) -> Rendered:
+    if params.get("kind") == "over_limit":
+        shown = {
+            "substance": params["substance"],
+            "source": params["source"],
+            "year": params["year"],
+            "enterprise": enterprise_name(params),
+        }
+        return Rendered(
+            _("Over the permit's limit: %(substance)s from source %(source)s in %(year)s (%(enterprise)s)") % shown
+        )
     shown = {"pollutant": params["pollutant"], "point": params["point"], "enterprise": enterprise_name(params)}
     return Rendered(_("Exceedance: %(pollutant)s at %(point)s (%(enterprise)s)") % shown)

@@ -13,11 +13,24 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from monitoring.models import OPEN_ALERT, Alert, Medium, MonitoringPoint, Pollutant, Result, Severity, Submission
+from monitoring.models import (
+    OPEN_ALERT,
+    Alert,
+    AlertKind,
+    Medium,
+    MonitoringPoint,
+    Pollutant,
+    Result,
+    Severity,
+    Submission,
+)
 from monitoring.services import progress_key
 from monitoring.windows import Window
 from portal import outbox
 from portal.permissions import Action, AnyUser
+from registry.models import Enterprise
+from registry.permits.models import EmissionSource, Substance
+from registry.releases.compliance import ComplianceRow, compliance_rows
 from registry.selectors import map_settings
 from registry.templatetags.units import unit
 
@@ -74,13 +87,15 @@ def results(*, user: AnyUser) -> QuerySet[Result]:
 
 
 def alerts(*, user: AnyUser) -> QuerySet[Alert]:
+    """The alerts of every kind the user may see, with what lists and pages show of them."""
     return Alert.objects.restrict(user, Action.VIEW).select_related(
-        "point__enterprise__region", "pollutant", "assigned_to"
+        "enterprise__region", "point", "pollutant", "source", "substance", "assigned_to"
     )
 
 
 def alert_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    """`alerts` as lists show them: with `max_ratio`, the highest multiple of the MPC among their results."""
+    """`alerts` as lists show them: with `max_ratio`, the highest multiple of the MPC among an exceedance's results
+    (an over-limit alert's multiple of its limit is its `ratio`)."""
     highest = Result.objects.filter(alert=OuterRef("pk")).order_by().values("alert").annotate(top=Max("ratio"))
     return alerts.annotate(max_ratio=Subquery(highest.values("top")))
 
@@ -310,3 +325,36 @@ def points_map_settings() -> dict[str, object]:
         },
     )
     return {**settings, "ring_states": reverse("monitoring:point-states")}
+
+
+@dataclass(frozen=True)
+class ComplianceCell:
+    line: ComplianceRow
+    alert_id: int | None  # the open over-limit alert of the source, substance and year the user may see
+
+
+@dataclass(frozen=True)
+class ComplianceMatrix:
+    substances: list[Substance]  # the columns
+    rows: list[tuple[EmissionSource, list[ComplianceCell | None]]]  # a source and its cell of each substance
+    cells: list[ComplianceCell]  # the same, one per source and substance, by source (the table under the matrix)
+
+
+def compliance_matrix(enterprise: Enterprise, year: int, *, user: AnyUser, own_view: bool) -> ComplianceMatrix:
+    """The enterprise's sources by substances in `year` (registry.releases.compliance): every figure in its own
+    view, the published ones otherwise; with the open over-limit alerts the user may see."""
+    lines = compliance_rows(enterprise, year, published_only=not own_view)
+    open_alerts = Alert.objects.restrict(user, Action.VIEW).filter(
+        kind=AlertKind.OVER_LIMIT, enterprise=enterprise, year=year, status__in=OPEN_ALERT
+    )
+    alerts = {(a.source_id, a.substance_id): a.pk for a in open_alerts.only("pk", "source_id", "substance_id")}
+    cells = [ComplianceCell(line, alerts.get((line.source.pk, line.substance.pk))) for line in lines]
+    substances = sorted({cell.line.substance for cell in cells}, key=lambda substance: substance.code)
+    by_source: dict[EmissionSource, dict[Substance, ComplianceCell]] = {}
+    for cell in cells:
+        by_source.setdefault(cell.line.source, {})[cell.line.substance] = cell
+    return ComplianceMatrix(
+        substances=substances,
+        rows=[(source, [by.get(substance) for substance in substances]) for source, by in by_source.items()],
+        cells=cells,
+    )

@@ -1,5 +1,25 @@
+from typing import Any
+
 from django.dispatch import Signal
 
+from registry.releases.models import ReleaseReport
+from registry.releases.signals import release_accepted
+
 # Sent after the transaction that evaluated a submission commits, with `submission_id` and `periods`:
-# the (year, region_id) pairs its results fall in. The statistics (reports app) listen.
+# the (year, region_id) pairs its results fall in, and `cells`: the (year, enterprise_id, point_id, pollutant_id) of
+# its results when the evaluation knows them without reading them (after a staged ingest), else None. The
+# statistics (reports app) listen.
 submission_evaluated = Signal()
+
+
+def on_release_accepted(sender: Any, *, report: ReleaseReport, **kwargs: Any) -> None:
+    """A year's release report accepted: its releases over their permit's limits open alerts (in the accepting
+    transaction)."""
+    from monitoring.services.compliance import over_limit_alerts  # monitoring.services imports this module
+
+    over_limit_alerts(report=report)
+
+
+def connect() -> None:
+    """Called from the app's ready(): the register below does not know who listens."""
+    release_accepted.connect(on_release_accepted, dispatch_uid="monitoring.over_limit")

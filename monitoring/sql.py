@@ -124,33 +124,84 @@ FROM (
 LEFT JOIN {NORMS} ON {NORM_MATCH}
 """
 
-UNUSUAL = "SELECT count(*) FROM {checked} WHERE usual IS NOT TRUE"
-
-# The months of the file's rows (in the portal's time zone), whose partitions must exist before they are stored.
-MONTHS = """
-SELECT DISTINCT extract(year FROM local)::int, extract(month FROM local)::int
-FROM (SELECT sampled_at AT TIME ZONE %(zone)s AS local FROM {checked}) c
+# What the rest of the ingest and the evaluation need of the checked rows, in one pass over them (each further pass
+# over a million rows costs a second): per local sampling day, the rows that are not usual and the first and last
+# sampling time (the months whose partitions must exist, Submission.sampled_from and sampled_to); per point,
+# pollutant and year, the rows, and the exceeding ones' count, highest severity and latest time (the alerts to open
+# and their totals, the statistics' cells to refresh). `day` is NULL on the rows of the second grouping.
+SUMMARY = """
+SELECT CASE WHEN GROUPING(sampled_on) = 0 THEN sampled_on END AS day, point_id, pollutant_id,
+       extract(year FROM sampled_on)::int AS year, count(*) FILTER (WHERE usual IS NOT TRUE) AS unusual,
+       min(sampled_at), max(sampled_at), count(*) FILTER (WHERE severity > 0) AS exceeding, max(severity),
+       max(sampled_at) FILTER (WHERE severity > 0) AS latest
+FROM {checked}
+GROUP BY GROUPING SETS ((sampled_on), (point_id, pollutant_id, extract(year FROM sampled_on)::int))
 """
 
-# The file's first and last sampling time (Submission.sampled_from and sampled_to).
-SPAN = "SELECT min(sampled_at), max(sampled_at) FROM {checked}"
-
-# One open alert per point and pollutant exceeding its norm, opened before its results are stored, so that
-# each result is stored with its alert rather than updated afterwards. The ids of those opened go to the audit trail.
+# One open alert per point and pollutant exceeding its norm (`points` and `pollutants`, from SUMMARY), opened before
+# its results are stored, so that each result is stored with its alert rather than updated afterwards.
 OPEN_ALERTS = """
-INSERT INTO monitoring_alert (point_id, pollutant_id, status, severity, persistent, opened_at, result_count)
-SELECT DISTINCT point_id, pollutant_id, 'new', 1, FALSE, %(now)s, 0 FROM {checked} WHERE severity > 0
+INSERT INTO monitoring_alert (
+    enterprise_id, kind, point_id, pollutant_id, status, severity, persistent, opened_at, result_count)
+SELECT %(enterprise)s, 'exceedance', point_id, pollutant_id, 'new', 1, FALSE, %(now)s, 0
+FROM unnest(%(points)s::bigint[], %(pollutants)s::bigint[]) AS s(point_id, pollutant_id)
 ON CONFLICT DO NOTHING
-RETURNING id
 """
 
 # The open alerts the file's exceedances will join, held until the file is stored: an inspector closing one
-# meanwhile waits, rather than closing it under results it never saw.
+# meanwhile waits, rather than closing it under results it never saw. Held for an update (their totals), in the
+# order of their ids, so that two files extending the same alerts take turns rather than deadlock.
 LOCK_ALERTS = """
+SELECT a.id, a.point_id, a.pollutant_id FROM monitoring_alert a
+WHERE a.status IN ('new', 'acknowledged', 'investigating')
+  AND (a.point_id, a.pollutant_id) IN (
+      SELECT * FROM unnest(%(points)s::bigint[], %(pollutants)s::bigint[]))
+ORDER BY a.id
+FOR NO KEY UPDATE
+"""
+
+# The file's exceeding results added to the totals of the alerts they join (from SUMMARY, without reading the
+# stored rows again), in the transaction that stores them: the totals then stay those ALERT_TOTALS would count.
+ALERT_ADD = """
+UPDATE monitoring_alert AS a SET result_count = a.result_count + s.n, severity = greatest(a.severity, s.top),
+    last_sampled_at = greatest(a.last_sampled_at, s.latest)
+FROM unnest(%(alerts)s::bigint[], %(counts)s::int[], %(tops)s::int[], %(latests)s::timestamptz[])
+    AS s(id, n, top, latest)
+WHERE a.id = s.id
+"""
+
+# The persistence rule of PERSISTENT for the open alerts of a file's series, in its staged ingest before its rows
+# are stored (monitoring.staging): the results stored before, then the file's own rows, in each alert's window,
+# counted apart (each without reading the other's million rows) and added up.
+SERIES_ALERTS = """
 SELECT a.id FROM monitoring_alert a
 WHERE a.status IN ('new', 'acknowledged', 'investigating')
-  AND (a.point_id, a.pollutant_id) IN (SELECT point_id, pollutant_id FROM {checked} WHERE severity > 0)
-FOR SHARE
+  AND (a.point_id, a.pollutant_id) IN (SELECT * FROM unnest(%(points)s::bigint[], %(pollutants)s::bigint[]))
+"""
+
+WINDOW_STORED = """
+SELECT a.id, count(r.id), count(r.id) FILTER (WHERE r.severity > 0)
+FROM monitoring_alert a
+JOIN monitoring_monitoringpoint p ON p.id = a.point_id
+LEFT JOIN monitoring_result r ON r.enterprise_id = p.enterprise_id AND r.point_id = a.point_id
+    AND r.pollutant_id = a.pollutant_id
+    AND r.sampled_at > a.last_sampled_at - %(window)s AND r.norm_id IS NOT NULL
+WHERE a.id = ANY(%(alerts)s)
+GROUP BY a.id
+"""
+
+WINDOW_STAGED = """
+SELECT a.id, count(*), count(*) FILTER (WHERE c.severity > 0)
+FROM {checked} c
+JOIN monitoring_alert a ON a.point_id = c.point_id AND a.pollutant_id = c.pollutant_id
+WHERE a.id = ANY(%(alerts)s) AND c.sampled_at > a.last_sampled_at - %(window)s AND c.norm_id IS NOT NULL
+GROUP BY a.id
+"""
+
+SET_PERSISTENT = """
+UPDATE monitoring_alert AS a SET persistent = s.persistent
+FROM unnest(%(alerts)s::bigint[], %(flags)s::boolean[]) AS s(id, persistent)
+WHERE a.id = s.id AND a.persistent IS DISTINCT FROM s.persistent
 """
 
 STORE = """

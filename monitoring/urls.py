@@ -17,4 +17,5 @@ urlpatterns = [
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("enterprises/<int:pk>/matrix/", views.enterprise_matrix, name="enterprise-matrix"),
     path("deposits/<int:pk>/matrix/", views.deposit_matrix, name="deposit-matrix"),
+    path("compliance/<int:pk>/", views.compliance, name="compliance"),
 ]

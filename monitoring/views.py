@@ -20,6 +20,7 @@ from monitoring import selectors, services
 from monitoring.filters import AlertFilterSet
 from monitoring.forms import (
     AlertUpdateForm,
+    ComplianceYearForm,
     EnterpriseChoiceForm,
     ResultRowForm,
     ResultRowFormSet,
@@ -36,6 +37,8 @@ from portal.middleware import HtmxRequest
 from portal.page_cache import cached_page
 from portal.permissions import Action, AnyUser, can, require
 from registry.models import Deposit, Enterprise
+from registry.releases.models import ReleaseReport
+from registry.releases.register import sees_everything
 
 
 @login_required
@@ -206,6 +209,21 @@ def deposit_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     deposit = get_object_or_404(Deposit.objects.restrict(request.user, Action.VIEW), pk=pk)
     points = MonitoringPoint.objects.restrict(request.user, Action.VIEW).filter(deposit=deposit)
     return _matrix(request, str(deposit), points)
+
+
+def compliance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Source by substance, coloured by compliance with the permit's limits in a year (as ECHO's effluent charts),
+    with the ratio in each cell: the enterprise's own view for its staff, its region's inspectors and
+    administrators; for everyone else the published figures against the verified permits' limits."""
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    own_view = sees_everything(request.user, enterprise)
+    reported = ReleaseReport.objects.filter(enterprise=enterprise, accepted__isnull=False)
+    years = sorted(reported.values_list("year", flat=True))
+    form = ComplianceYearForm(request.GET, years=years, default=years[-1] if years else values.this_year() - 1)
+    year = form.chosen()
+    matrix = selectors.compliance_matrix(enterprise, year, user=request.user, own_view=own_view)
+    context = {"enterprise": enterprise, "form": form, "year": year, "own_view": own_view, "matrix": matrix}
+    return render(request, "monitoring/compliance.html", context, status=200 if form.is_valid() else 400)
 
 
 # The columns of the upload under its own names (so that a download, corrected, can be sent again: the upload

@@ -40,8 +40,8 @@ VERSION_TIMEOUT = 30 * 24 * 3600
 
 
 def figures(kind: str, year: int | None, region: str | None) -> Tag:
-    """The statistics of a kind ("waste", "monitoring") of a year (None: of every year) in a region (its ISO code;
-    None or "KZ": of every region, the republic's included)."""
+    """The statistics of a kind ("waste", "monitoring", "releases") of a year (None: of every year) in a region (its
+    ISO code; None or "KZ": of every region, the republic's included)."""
     return f"{kind}:{ANY_YEAR if year is None else year}:{region or NATIONAL}"
 
 
@@ -65,6 +65,15 @@ def returns(enterprise_pk: int) -> Tag:
     """An enterprise's returns: its accepted yearly totals, and the years it was expected to file (having begun a
     return, or filed the year before) without an accepted one."""
     return f"returns:{enterprise_pk}"
+
+
+def register(enterprise_pk: int) -> Tag:
+    """An enterprise's public register of releases and transfers: its accepted reports, the thresholds that decide
+    what of them is published, its verified permits' limits and its sources."""
+    return f"register:{enterprise_pk}"
+
+
+SOURCES = "sources"  # the public map of emission sources (published sources of verified permits)
 
 
 def deposit(pk: int) -> Tag:

@@ -154,7 +154,8 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one client per connection pool and a one-round-trip counter for the rate limits.
+            "BACKEND": "portal.cache_backend.RedisCache",
             "LOCATION": REDIS_URL,
             # Keeps the keys of several sites, or of parallel test processes, apart in one Redis database.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX"),

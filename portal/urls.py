@@ -24,6 +24,9 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
     path("registry/", include("registry.api.urls")),
     path("returns/", include("registry.returns.api.urls")),
+    path("releases/", include("registry.releases.api.urls")),
+    # /api/v1/permits/ and /api/v1/sources/
+    path("", include("registry.permits.api.urls")),
     path("monitoring/", include("monitoring.api.urls")),
     path("stats/", include("reports.api.urls")),
 ]
@@ -37,6 +40,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("registry/", include("registry.urls")),
     path("returns/", include("registry.returns.urls")),
+    path("releases/", include("registry.releases.urls")),
+    path("permits/", include("registry.permits.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("statistics/", include("reports.urls")),
     path("audit/", portal_views.audit_log, name="audit-log"),

@@ -36,6 +36,7 @@ DEMO_PASSWORDS = {
     "admin": "qaldyq-admin-demo",
     "inspector": "qaldyq-inspector-demo",
     "staff": "qaldyq-staff-demo",
+    "smelter": "qaldyq-smelter-demo",  # staff of the demo zinc smelter (registry.releases.demo)
 }
 # The reserved .invalid domain (RFC 2606) marks them as demo and can never reach a real mailbox, yet it gives the
 # promised e-mails (decisions, alerts) an address, so they show on the console backend.

@@ -1,6 +1,6 @@
 """The whole demo: reference data, the real Balkhash slag dump, synthetic records, returns, monitoring, published
-statistics and the demo accounts, then the statistics built from them. Loaded by `manage.py load_demo` and by the
-browser journeys' tests, so that both see the same demo."""
+statistics, the demo smelter's emissions and the demo accounts, then the statistics built from them. Loaded by
+`manage.py load_demo` and by the browser journeys' tests, so that both see the same demo."""
 
 from django.db import transaction
 
@@ -8,6 +8,7 @@ from monitoring.demo import load_monitoring_demo
 from monitoring.reference import load_monitoring_reference
 from portal.models import User
 from registry.demo import load_demo
+from registry.releases.demo import load_releases_demo
 from registry.returns.demo import load_returns_demo
 from reports.aggregates import rebuild_all
 from reports.reference import load_published_statistics
@@ -20,4 +21,6 @@ def load_all_demo() -> None:
         load_monitoring_reference()
         load_published_statistics()
         load_monitoring_demo(User.objects.get(username="staff"), User.objects.get(username="admin"))
+        # Last: accepting its reports opens the smelter's over-limit alert through monitoring's signal handler.
+        load_releases_demo()
     rebuild_all()  # once the records are committed, in transactions of its own

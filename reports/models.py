@@ -208,6 +208,49 @@ class MonitoringPointYear(models.Model):
         return f"{self.year} {self.point_id} {self.pollutant_id} {self.medium}"
 
 
+class ReleaseAggregate(models.Model):
+    """The published releases of accepted PRTR reports summed by year, region (the enterprise's on 31 December),
+    substance and medium, in kg/yr as reported: the lines of each report's accepted version at or above their
+    substance's threshold for the medium (below it a release is kept but not published, so not counted here).
+
+    Computed by reports.aggregates only, with `ReleaseCoverage`; the incremental refresh and the full rebuild run
+    the same SQL."""
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    substance = models.ForeignKey("permits.Substance", on_delete=models.CASCADE, related_name="+", db_index=False)
+    medium = models.CharField(max_length=5)  # registry.releases.models.ReleaseMedium
+    kg_per_year = models.DecimalField(max_digits=20, decimal_places=3)
+    enterprises = models.PositiveIntegerField()  # whose published lines the total sums
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "region", "substance", "medium"], name="releaseaggregate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id} {self.substance_id} {self.medium}"
+
+
+class ReleaseCoverage(models.Model):
+    """How many release reports the release totals of a year and region cover: the enterprises expected to report
+    for the year (`reports.aggregates.releases.expected_reporters`) in the region they were in on 31 December, and
+    of them how many have an accepted report (their published figures are in `ReleaseAggregate`).
+
+    Computed by reports.aggregates with the release totals of the same year, in the same transaction."""
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    expected = models.PositiveIntegerField()
+    accepted = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "region"], name="releasecoverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id}: {self.accepted} of {self.expected}"
+
+
 class DirtyMonitoringCell(models.Model):
     """A (year, point, pollutant) whose `MonitoringPointYear` rows must be recomputed, marked with the
     `DirtyAggregate` of its year and region (before it, in the same statement block), and cleared by that mark's
@@ -234,7 +277,9 @@ class DirtyAggregate(models.Model):
     Every mark of an existing row adds one to `generation`; a refresh deletes the row only if its generation is
     still the one it saw before computing, so a mark made meanwhile survives it (reports.aggregates)."""
 
-    kind = models.CharField(max_length=10, choices=[("waste", "waste"), ("monitoring", "monitoring")])
+    kind = models.CharField(
+        max_length=10, choices=[("waste", "waste"), ("monitoring", "monitoring"), ("releases", "releases")]
+    )
     year = models.PositiveSmallIntegerField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     generation = models.PositiveIntegerField(default=1)

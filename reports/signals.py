@@ -5,10 +5,11 @@ that changed, `reports.invalidation`), and bumps the cache tags (`portal.cache_t
 read directly, on commit: only the answers that show a changed row are dropped."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import F, Model
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
@@ -28,24 +29,32 @@ from registry.models import (
     Region,
     RegionSplit,
 )
+from registry.permits.models import EmissionLimit, EmissionSource, Permit, PermitStatus, Substance
 from registry.region_history import enterprise_region_on, year_end
+from registry.releases.models import ReleaseLine, ReleaseReport, ReleaseThreshold, TransferThreshold
+from registry.releases.signals import release_accepted
 from registry.returns.models import FilingYear, WasteCode, WasteReturn
 from registry.returns.signals import return_accepted, return_sent_back, return_submitted
 from registry.signals import enterprise_regions_changed
 from reports.aggregates import mark_dirty
+from reports.aggregates.releases import coverage_years
 from reports.models import PublishedSeries, PublishedValue, ReturnCoverage, YearReference
 
 # Reference rows that many public pages show (a pollutant's name and norm in every popup and chart, a waste code's
 # name, a year's deadline, which region an enterprise or deposit lay in which year): an administrator changes them
 # rarely, so a change is not narrowed.
 REFERENCE_MODELS = (Pollutant, MpcNorm, Unit, WasteCode, FilingYear, RegionSplit, EnterpriseRegionPeriod,
-                    DepositRegionPeriod)  # fmt: skip
+                    DepositRegionPeriod, Substance)  # fmt: skip
+# What an enterprise's public register of releases and the map of sources show (registry.releases.register): its
+# accepted reports, its verified permits' limits and its sources; and what decides which releases and transfers are
+# published, the thresholds (rarely changed, every enterprise's: not narrowed).
+REGISTER_MODELS = (ReleaseReport, Permit, EmissionSource, EmissionLimit, ReleaseThreshold, TransferThreshold)
 # Rows shown on the cached public pages (the views marked with portal.page_cache.cached_page) besides the
 # aggregates, whose recompute bumps the tags of the figures it changes. Every write to them goes through save() or
 # delete(), in the services, the reference loaders or the admin, so these signals see them all (`_shown_in` says
 # which tags each bumps); the published values' bulk loader bumps their tag itself (reports.reference).
 PUBLIC_MODELS = (Region, Enterprise, Deposit, DepositSurvey, DepositComponent, MonitoringPoint, PublishedSeries,
-                 PublishedValue, YearReference, *REFERENCE_MODELS)  # fmt: skip
+                 PublishedValue, YearReference, *REFERENCE_MODELS, *REGISTER_MODELS)  # fmt: skip
 
 
 # A year's figures lie in the region each enterprise was in on 31 December of that year (registry.region_history),
@@ -85,6 +94,55 @@ def on_return_sent_back(sender: Any, *, waste_return_id: int, year: int, **kwarg
     mark_dirty("waste", [(year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year)))])
 
 
+def _release_periods(enterprise_id: int, years: Iterable[int]) -> list[tuple[int, int]]:
+    return [(year, enterprise_region_on(enterprise_id=enterprise_id, day=year_end(year))) for year in set(years)]
+
+
+def on_release_accepted(sender: Any, *, report: ReleaseReport, **kwargs: Any) -> None:
+    """The release totals of its year and region change (reports.aggregates.releases), in the accepting transaction;
+    and the enterprise, having reported for the year, is expected to report the next, whose coverage is kept once a
+    report of it is accepted."""
+    years = [report.year]
+    if ReleaseReport.objects.filter(year=report.year + 1, accepted__isnull=False).exists():
+        years.append(report.year + 1)
+    mark_dirty("releases", _release_periods(report.enterprise_id, years))
+
+
+def on_permit_saving(sender: Any, *, instance: Permit, raw: bool, **kwargs: Any) -> None:
+    """Whether the permit was verified before this save: withdrawing a verification changes the coverage too."""
+    if not raw and instance.pk is not None:
+        before = Permit._base_manager.filter(pk=instance.pk).values_list("status", flat=True).first()
+        instance._verified_before = before == PermitStatus.VERIFIED  # type: ignore[attr-defined]
+
+
+def on_permit_changed(sender: Any, *, instance: Permit, raw: bool = False, **kwargs: Any) -> None:
+    """A verified permit of category I makes its enterprise expected to report its releases in the years of its
+    validity (`reports.aggregates.releases.expected_reporters`): a permit verified, changed while verified, or
+    deleted has the coverage of every year kept recomputed (a few years; permits change seldom once verified)."""
+    if raw or not (instance.status == PermitStatus.VERIFIED or getattr(instance, "_verified_before", False)):
+        return
+    if periods := _release_periods(instance.enterprise_id, coverage_years(None)):
+        mark_dirty("releases", periods)
+
+
+def on_threshold_changed(sender: Any, *, instance: ReleaseThreshold, raw: bool = False, **kwargs: Any) -> None:
+    """A threshold decides which releases of its substance and medium are published: the years and regions of the
+    accepted reports that release it are recomputed."""
+    if raw:
+        return
+    reported = (
+        ReleaseLine.objects.filter(
+            version__report__accepted_id=F("version_id"), substance_id=instance.substance_id, medium=instance.medium
+        )
+        .order_by()
+        .values_list("version__report__enterprise_id", "version__report__year")
+        .distinct()
+    )
+    periods = [period for enterprise_id, year in reported for period in _release_periods(enterprise_id, [year])]
+    if periods:
+        mark_dirty("releases", periods)
+
+
 def on_filing_changed(sender: Any, *, instance: WasteReturn | Membership, **kwargs: Any) -> None:
     """An enterprise's statistics page shows its accepted returns, and the years it was expected to file (having
     begun a return, filed the year before, or a staff account) without an accepted one: a return created,
@@ -92,13 +150,17 @@ def on_filing_changed(sender: Any, *, instance: WasteReturn | Membership, **kwar
     cache_tags.bump(cache_tags.returns(instance.enterprise_id))
 
 
-def on_submission_evaluated(sender: Any, *, submission_id: int, **kwargs: Any) -> None:
-    found = list(
-        partitions.submission_results(submission_id)
-        .order_by()
-        .values_list(ExtractYear("sampled_on"), "enterprise_id", "point_id", "pollutant_id")
-        .distinct()
-    )
+def on_submission_evaluated(
+    sender: Any, *, submission_id: int, cells: list[tuple[int, int, int, int]] | None = None, **kwargs: Any
+) -> None:
+    found = cells
+    if found is None:  # read from the results, unless the evaluation knows them (a million after a large file)
+        found = list(
+            partitions.submission_results(submission_id)
+            .order_by()
+            .values_list(ExtractYear("sampled_on"), "enterprise_id", "point_id", "pollutant_id")
+            .distinct()
+        )
     mark_dirty(
         "monitoring",
         [
@@ -152,6 +214,8 @@ def on_enterprise_regions_changed(
     for kind, years in (
         ("waste", {*accepted.values_list("year", flat=True), *covered}),
         ("monitoring", evaluated.values_list(ExtractYear("sampled_on"), flat=True).distinct()),
+        # Its coverage counts the enterprise in every year kept, expected or not: each is recomputed.
+        ("releases", coverage_years(None)),
     ):
         periods = [(year, region_id) for year in set(years) if in_span(year) for region_id in region_ids]
         if periods:
@@ -194,6 +258,18 @@ def _deposit_shown_in(deposit: Deposit) -> list[Tag]:
     ]  # fmt: skip
 
 
+def _register_shown_in(row: ReleaseReport | Permit | EmissionSource | EmissionLimit) -> list[Tag]:
+    """The enterprise's public register (its figures, limits, sources) and the map of sources (their positions and
+    the tonnes in their popups)."""
+    if isinstance(row, EmissionLimit):
+        enterprise_id = Permit._base_manager.filter(pk=row.permit_id).values_list("enterprise_id", flat=True).first()
+        if enterprise_id is None:  # deleted with its permit, whose own deletion bumps the tags
+            return [cache_tags.SOURCES]
+    else:
+        enterprise_id = row.enterprise_id
+    return [cache_tags.register(enterprise_id), cache_tags.SOURCES]
+
+
 def _shown_in(row: Model) -> list[Tag]:
     """The cache tags of the answers that show a row of PUBLIC_MODELS."""
     if isinstance(row, Enterprise):
@@ -210,6 +286,8 @@ def _shown_in(row: Model) -> list[Tag]:
         return [cache_tags.PUBLISHED]
     if isinstance(row, YearReference):
         return [cache_tags.YEAR_REFERENCE]
+    if isinstance(row, ReleaseReport | Permit | EmissionSource | EmissionLimit):
+        return _register_shown_in(row)
     # A region's name and outline show on nearly every page, and regions and the other REFERENCE_MODELS change only
     # with the reference data, a split or an administrator's correction: not narrowed.
     return [cache_tags.ALL]
@@ -230,6 +308,11 @@ def connect() -> None:
     return_submitted.connect(on_return_submitted, dispatch_uid="reports.waste.submitted")
     return_sent_back.connect(on_return_sent_back, dispatch_uid="reports.waste.sent-back")
     submission_evaluated.connect(on_submission_evaluated, dispatch_uid="reports.monitoring")
+    release_accepted.connect(on_release_accepted, dispatch_uid="reports.releases")
+    pre_save.connect(on_permit_saving, sender=Permit, dispatch_uid="reports.releases.permit-before")
+    for signal in (post_save, post_delete):
+        signal.connect(on_permit_changed, sender=Permit, dispatch_uid="reports.releases.permit")
+        signal.connect(on_threshold_changed, sender=ReleaseThreshold, dispatch_uid="reports.releases.threshold")
     post_save.connect(on_point_saved, sender=MonitoringPoint, dispatch_uid="reports.monitoring.point")
     enterprise_regions_changed.connect(on_enterprise_regions_changed, dispatch_uid="reports.regions")
     post_save.connect(on_filing_changed, sender=WasteReturn, dispatch_uid="reports.cache.return")

@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("regions/", views.regional_table, name="regional-table"),
+    path("releases/", views.release_statistics, name="releases"),
     path("regions/<str:iso_code>/", views.region_page, name="region"),
     path("enterprises/<int:pk>/", views.enterprise_page, name="enterprise"),
     path("reports/", views.report_list, name="reports"),

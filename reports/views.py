@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,16 +17,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from portal import cache_tags
 from portal.exports import csv_response, xlsx_response
 from portal.middleware import HtmxRequest
-from portal.page_cache import cached_page, matching, one_of, optional
+from portal.page_cache import cached_page, decline, filterset_parameters, integer, matching, one_of, optional
 from portal.permissions import Action, require
 from registry.models import Enterprise, Region
 from registry.selectors import deposit_list, deposit_map_points, map_settings, region_map_bounds
-from reports import selectors, services
+from reports import releases, selectors, services
 from reports.cache import cached
 from reports.forms import ReportForm
 from reports.home import NATIONAL
 from reports.home import home as home_page
-from reports.models import PublishedValue, RegionalReport
+from reports.models import PublishedValue, RegionalReport, ReleaseAggregate
 from reports.selectors import Coverage
 
 DOWNLOAD = one_of("", "csv", "xlsx")
@@ -261,3 +262,65 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     reports = RegionalReport.objects.restrict(request.user, Action.VIEW)
     report = get_object_or_404(reports, pk=pk, status=RegionalReport.Status.DONE)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+
+
+# The release statistics' filters as the page cache keys them: a year within the bounds, a region's code, a
+# pollutant's code (those that exist are the FilterSet's to check), a medium of its choices.
+RELEASE_FILTERS = filterset_parameters(
+    releases.ReleaseStatsFilterSet,
+    year=optional(integer(releases.FIRST_YEAR, releases.LAST_YEAR)),
+    region=optional(matching(r"KZ(-\d{2})?")),
+    pollutant=optional(matching(r"[^\x00-\x1f]{1,20}")),
+)
+RELEASE_COLUMNS = (gettext_lazy("Year"), gettext_lazy("Region"), "ISO 3166-2", gettext_lazy("Pollutant"),
+                   gettext_lazy("CAS number"), gettext_lazy("Medium"), gettext_lazy("Released"), gettext_lazy("Unit"),
+                   gettext_lazy("Enterprises"), gettext_lazy("expected reports"), gettext_lazy("accepted reports"),
+                   gettext_lazy("coverage, %"), gettext_lazy("provisional"))  # fmt: skip
+
+
+def _release_page_shows(kwargs: Mapping[str, Any], query: Mapping[str, str]) -> list[cache_tags.Tag]:
+    """The national totals of the year asked for (of every year without one: the newest is shown, and the year
+    picker lists them all), which change with any region's."""
+    return [cache_tags.figures("releases", int(query["year"]) if "year" in query else None, None)]
+
+
+def _release_cells(total: releases.ReleaseTotal) -> list[object]:
+    coverage = total.coverage
+    return [
+        total.year, total.region.name if total.region else _("Republic of Kazakhstan"), total.iso_code,
+        total.substance.local_name, total.substance.cas, total.medium_label, total.kg_per_year, releases.UNIT,
+        total.enterprises, coverage.expected or None, coverage.accepted if coverage.expected else None,
+        coverage.share, (_("yes") if coverage.provisional else _("no")) if coverage.expected else None,
+    ]  # fmt: skip
+
+
+@cached_page(parameters={**RELEASE_FILTERS, "format": DOWNLOAD}, depends=_release_page_shows)
+def release_statistics(request: HttpRequest) -> HttpResponse:
+    """The published releases of pollutants of a year (the newest by default): national totals by pollutant and
+    medium, the regions' totals, and how many of the expected reports they cover; CSV and XLSX of what is shown."""
+    years = releases.release_years()
+    data = request.GET.copy()
+    if not data.get("year") and years:
+        data["year"] = str(years[0])
+    filters = releases.ReleaseStatsFilterSet(data, queryset=ReleaseAggregate.objects.all())
+    filters.form.fields["year"].widget = forms.Select(choices=[(year, year) for year in years])
+    totals = releases.release_totals(filters) if filters.is_valid() else []
+    if not filters.is_valid():
+        decline(request)  # a refused filter: answered with its error, not kept
+    download = request.GET.get("format")
+    if download in {"csv", "xlsx"}:
+        respond = csv_response if download == "csv" else xlsx_response
+        return respond("qaldyq-releases", [str(name) for name in RELEASE_COLUMNS], map(_release_cells, totals))
+    year = filters.form.cleaned_data.get("year") if filters.is_valid() else None
+    context = {
+        "filters": filters,
+        "year": year,
+        "national": [total for total in totals if total.region is None],
+        "regional": [total for total in totals if total.region is not None],
+        "coverage": releases.release_coverage(year=year).get((year, releases.NATIONAL)) if year else None,
+        "coverage_by_region": releases.coverage_by_region(year) if year else [],
+        "query": releases.query(data),
+        "unit": releases.UNIT,
+        "provisional_below": settings.STATISTICS_PROVISIONAL_BELOW_PERCENT,
+    }
+    return render(request, "reports/release_statistics.html", context)

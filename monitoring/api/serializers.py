@@ -186,17 +186,37 @@ class AlertEventSerializer(serializers.ModelSerializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    point = serializers.CharField(source="point.code")
-    enterprise = serializers.CharField(source="point.enterprise.bin")
-    region = serializers.CharField(source="point.enterprise.region.iso_code")
-    pollutant = serializers.CharField(source="pollutant.code")
+    """An alert of either kind: an exceedance names its point and pollutant; a release over a permit's limit
+    (`over_limit`) its source, substance and year, with the tonnes released and permitted and their ratio."""
+
+    point = serializers.CharField(source="point.code", allow_null=True, help_text="An exceedance's point.")
+    enterprise = serializers.CharField(source="enterprise.bin")
+    region = serializers.CharField(source="enterprise.region.iso_code")
+    pollutant = serializers.CharField(source="pollutant.code", allow_null=True, help_text="An exceedance's pollutant.")
+    # DRF takes declared fields off the class: this one does not shadow Field.source, whatever the stubs say.
+    source = serializers.CharField(  # type: ignore[assignment]
+        source="source.code", allow_null=True, help_text="An over-limit alert's source."
+    )
+    substance = serializers.CharField(
+        source="substance.code", allow_null=True, help_text="An over-limit alert's substance."
+    )
+    released_tonnes = serializers.DecimalField(
+        max_digits=18, decimal_places=6, allow_null=True, read_only=True,
+        help_text="Released in the year, t/yr (the accepted release report; over-limit alerts).",
+    )  # fmt: skip
+    permitted_tonnes = serializers.DecimalField(
+        max_digits=16, decimal_places=6, allow_null=True, read_only=True,
+        help_text="The permit's limit for the year, t/yr (over-limit alerts).",
+    )  # fmt: skip
+    ratio = fields.FigureField(allow_null=True, help_text="Released over permitted (over-limit alerts).")
     severity = serializers.SerializerMethodField()
     assigned_to = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Alert
         fields = [
-            "id", "point", "enterprise", "region", "pollutant", "status", "severity", "persistent", "opened_at",
+            "id", "kind", "enterprise", "region", "point", "pollutant", "source", "substance", "year",
+            "released_tonnes", "permitted_tonnes", "ratio", "status", "severity", "persistent", "opened_at",
             "last_sampled_at", "result_count", "assigned_to", "closed_at",
         ]  # fmt: skip
 

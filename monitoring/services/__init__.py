@@ -2,12 +2,12 @@
 
 - `submissions`: results received, checked and stored, files read by a worker under a lease;
 - `evaluation`: norms, ratios and severities set in the database, alerts opened or extended, inspectors notified;
-- `alerts`: an inspector's moves of an alert;
+- `alerts`: an inspector's moves of an alert, and the inspectors told of new alerts of every kind;
+- `compliance`: alerts opened or updated when a year's release report is accepted over a permit's limits;
 - `points`: monitoring points.
 """
 
-from monitoring.services.alerts import alert_update
-from monitoring.services.evaluation import alert_message_key
+from monitoring.services.alerts import alert_message_key, alert_update
 from monitoring.services.points import point_create
 from monitoring.services.submissions import (
     RowsInvalid,

@@ -1,7 +1,10 @@
-"""The alert workflow: an inspector of the region moves an alert towards its close, on the record."""
+"""The alert workflow: an inspector of the region moves an alert towards its close, on the record; the inspectors
+of the region told of an alert once."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,10 +12,12 @@ from django.utils.translation import ngettext
 from monitoring.models import (
     Alert,
     AlertEvent,
+    AlertKind,
     AlertStatus,
     Severity,
 )
-from portal.models import User
+from portal import outbox
+from portal.models import Channel, User
 from portal.permissions import Action, AnyUser, can, require
 
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -75,3 +80,42 @@ def alert_update(
     alert.save()
     AlertEvent.objects.create(alert=alert, actor=worker, status=status or "", comment=comment.strip())
     return alert
+
+
+def alert_message_key(alert_id: int) -> str:
+    return f"alert:{alert_id}"
+
+
+def _message_params(alert: Alert) -> dict[str, object]:
+    """What the message says of the alert, as codes (named when shown, in the reader's language)."""
+    if alert.kind == AlertKind.OVER_LIMIT:
+        assert alert.source is not None and alert.substance is not None  # the kind's fields (alert_kind_fields)
+        return {
+            "kind": alert.kind,
+            "substance": alert.substance.code,
+            "source": alert.source.code,
+            "year": alert.year,
+            "enterprise_id": alert.enterprise_id,
+        }
+    assert alert.point is not None and alert.pollutant is not None
+    return {"pollutant": alert.pollutant.code, "point": alert.point.code, "enterprise_id": alert.enterprise_id}
+
+
+def notify_once(alerts: QuerySet[Alert]) -> None:
+    """Tell the inspectors of the region of each alert, by e-mail and on the site (the alert list's "New for
+    you"), through the outbox: once per alert and inspector, however often the evaluation or acceptance runs."""
+    inspectors: dict[int, list[User]] = {}
+    for alert in alerts.select_related("enterprise", "point", "pollutant", "source", "substance"):
+        region_id = alert.enterprise.region_id
+        if region_id not in inspectors:
+            inspectors[region_id] = list(
+                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).order_by("pk")
+            )
+        outbox.post(
+            key=alert_message_key(alert.pk),
+            code="monitoring.alert",
+            params=_message_params(alert),
+            link=reverse("monitoring:alert-detail", args=[alert.pk]),
+            recipients=inspectors[region_id],
+            channels=(Channel.EMAIL, Channel.IN_APP),
+        )

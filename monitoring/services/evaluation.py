@@ -8,20 +8,21 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import partitions, sql
 from monitoring.models import (
     OPEN_ALERT,
     Alert,
+    AlertKind,
     Result,
     Severity,
     Submission,
 )
+from monitoring.services.alerts import notify_once
 from monitoring.signals import submission_evaluated
-from portal import audit, leases, outbox
-from portal.models import Channel, User
+from monitoring.staging import Staged
+from portal import audit, leases
 
 
 def _sql_span(first: datetime | None, last: datetime | None) -> dict[str, Any]:
@@ -32,11 +33,12 @@ def _sql_span(first: datetime | None, last: datetime | None) -> dict[str, Any]:
     return {"first": adapt(first) if first else "-infinity", "last": adapt(last) if last else "infinity"}
 
 
-def evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
+def evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int, *, staged: Staged | None = None) -> None:
     """Norm, ratio and severity for every result; alerts opened or extended; inspectors notified once.
 
     One transaction, which holds the submission's row until it commits: a worker killed half-way leaves nothing
-    behind, and a second run changes nothing.
+    behind, and a second run changes nothing. `staged`: what the staged ingest that has just stored the results
+    knows of them (monitoring.staging), so that a million of them are not read again for it.
     """
     with transaction.atomic():
         if not list(lease.rows().select_for_update().values_list("pk", flat=True)):
@@ -50,15 +52,27 @@ def evaluate(submission_id: int, lease: leases.Lease, ruleset_id: int) -> None:
         mine = partitions.submission_results(submission_id)
         # What had no norm is evaluated too: counted as such, never dropped.
         mine.filter(evaluated=False).update(evaluated=True)
-        alert_ids = _open_or_extend_alerts(submission_id)
+        alert_ids = _open_or_extend_alerts(submission_id, staged)
         _notify_once(alert_ids)
         lease.finish(evaluated_at=timezone.now())
-        periods = sorted(mine.order_by().values_list(ExtractYear("sampled_on"), "enterprise__region_id").distinct())
+        cells = None
+        if staged is None:
+            periods = sorted(mine.order_by().values_list(ExtractYear("sampled_on"), "enterprise__region_id").distinct())
+        else:
+            enterprise_id, region_id = Submission.objects.values_list("enterprise_id", "enterprise__region_id").get(
+                pk=submission_id
+            )
+            periods = sorted({(year, region_id) for year, _, _ in staged.cells})
+            cells = [(year, enterprise_id, point, pollutant) for year, point, pollutant in staged.cells]
         # In the transaction: the statistics' dirty mark commits with the evaluation (reports.aggregates).
-        submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods)
+        submission_evaluated.send(sender=Submission, submission_id=submission_id, periods=periods, cells=cells)
 
 
-def _open_or_extend_alerts(submission_id: int) -> list[int]:
+def _open_or_extend_alerts(submission_id: int, staged: Staged | None = None) -> list[int]:
+    if staged:
+        # A staged ingest stored each exceeding result with its alert, and brought the alerts' totals and
+        # persistence up to date in its transaction (monitoring.staging).
+        return staged.alert_ids
     # The point and pollutant of every result: compliant results count too, they can end a persistent exceedance
     # of an alert still open. order_by(): without it, Result's default ordering would make DISTINCT keep one row
     # per result.
@@ -70,13 +84,15 @@ def _open_or_extend_alerts(submission_id: int) -> list[int]:
     )
     with audit.track(series_alerts):
         exceeding = mine.filter(severity__gt=Severity.NONE)
-        pairs = list(exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id").distinct())
+        new = exceeding.filter(alert=None).order_by().values_list("point_id", "pollutant_id", "enterprise_id")
+        triples = list(new.distinct())
         # The open alerts these results join are held until commit: an inspector closing one waits, rather than
         # closing it under results it never saw (or leaving them with no alert).
-        points, pollutants = {point for point, _ in pairs}, {pollutant for _, pollutant in pairs}
+        points, pollutants = {point for point, _, _ in triples}, {pollutant for _, pollutant, _ in triples}
         held = Alert.objects.filter(status__in=OPEN_ALERT, point_id__in=points, pollutant_id__in=pollutants)
         list(held.select_for_update(no_key=True).values_list("pk", flat=True))
-        Alert.objects.bulk_create([Alert(point_id=p, pollutant_id=q) for p, q in pairs], ignore_conflicts=True)
+        opened = [Alert(point_id=p, pollutant_id=q, enterprise_id=e, kind=AlertKind.EXCEEDANCE) for p, q, e in triples]
+        Alert.objects.bulk_create(opened, ignore_conflicts=True)
         open_alert = (
             Alert.objects.filter(
                 point_id=OuterRef("point_id"), pollutant_id=OuterRef("pollutant_id"), status__in=OPEN_ALERT
@@ -116,6 +132,7 @@ def _set_persistent(alert_ids: list[int]) -> None:
 
 def _is_persistent(alert: Alert, window: timedelta) -> bool:
     assert alert.last_sampled_at is not None  # every alert evaluated has results: ALERT_TOTALS has just set it
+    assert alert.point_id is not None and alert.pollutant_id is not None  # an exceedance's (alert_kind_fields)
     since = alert.last_sampled_at - window
     counts = Result.objects.filter(
         point_id=alert.point_id, pollutant_id=alert.pollutant_id, sampled_at__gt=since, norm__isnull=False
@@ -124,29 +141,4 @@ def _is_persistent(alert: Alert, window: timedelta) -> bool:
 
 
 def _notify_once(alert_ids: list[int]) -> None:
-    """Tell the inspectors of the region of each alert, by e-mail and on the site (the alert list's "New for
-    you"), through the outbox: once per alert and inspector, however often the evaluation runs."""
-    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("point__enterprise", "pollutant")
-    inspectors: dict[int, list[User]] = {}
-    for alert in alerts:
-        region_id = alert.point.enterprise.region_id
-        if region_id not in inspectors:
-            inspectors[region_id] = list(
-                User.objects.filter(inspector_assignments__region_id=region_id, is_active=True).order_by("pk")
-            )
-        outbox.post(
-            key=alert_message_key(alert.pk),
-            code="monitoring.alert",
-            params={
-                "pollutant": alert.pollutant.code,
-                "point": alert.point.code,
-                "enterprise_id": alert.point.enterprise_id,  # named when shown, in the reader's language
-            },
-            link=reverse("monitoring:alert-detail", args=[alert.pk]),
-            recipients=inspectors[region_id],
-            channels=(Channel.EMAIL, Channel.IN_APP),
-        )
-
-
-def alert_message_key(alert_id: int) -> str:
-    return f"alert:{alert_id}"
+    notify_once(Alert.objects.filter(pk__in=alert_ids))

@@ -97,4 +97,6 @@ def test_the_database_refuses_a_second_open_alert(air, staff_a, enterprise_a, su
     alert = Alert.objects.get()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Alert.objects.create(point=alert.point, pollutant=alert.pollutant, status=AlertStatus.ACKNOWLEDGED)
+        Alert.objects.create(
+            enterprise=enterprise_a, point=alert.point, pollutant=alert.pollutant, status=AlertStatus.ACKNOWLEDGED
+        )

@@ -23,6 +23,7 @@ def add_alerts(enterprise, count: int, assignee) -> None:
     copper = Pollutant.objects.get(code="Cu")
     Alert.objects.bulk_create(
         Alert(
+            enterprise=enterprise,
             point=point,
             pollutant=copper,
             severity=1 + index % 3,

@@ -161,6 +161,13 @@ class ReleaseReport(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} — {self.year}"
 
+    @property
+    def current_version(self) -> "ReleaseVersion":
+        """`current`, which every report has: it is empty only inside `services.report_create`, between saving the
+        report and its first version."""
+        assert self.current is not None
+        return self.current
+
 
 class ReleaseVersion(AuditedModel):
     """A version's workflow is audited as a return version's is; its lines are recorded with it."""

@@ -9,9 +9,10 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,10 +23,10 @@ BALANCE_TOLERANCE_T = Decimal("0.001")
 INPUT_FIELDS = ("waste_code", "storage_deposit", "hazard_level", *AMOUNT_FIELDS)
 
 
-def field_label(name: str) -> str:
+def field_label(name: str, models: Iterable[type[Model]] = (ReturnLine, ReturnVersion)) -> str:
     """A field of a line or version as the reader calls it (its verbose name, in the reader's language); the API
     names it by `name`."""
-    for model in (ReturnLine, ReturnVersion):
+    for model in models:
         try:
             label = getattr(model._meta.get_field(name), "verbose_name", None)
         except FieldDoesNotExist:
@@ -35,10 +36,13 @@ def field_label(name: str) -> str:
     return name
 
 
-def _located(line: int | None, field: str, message: str) -> str:
+def _located(
+    line: int | None, field: str, message: str, models: Iterable[type[Model]] = (ReturnLine, ReturnVersion)
+) -> str:
     if line is None:
         return message
-    return _("Line %(line)s, %(field)s: %(message)s") % {"line": line, "field": field_label(field), "message": message}
+    label = field_label(field, models)
+    return _("Line %(line)s, %(field)s: %(message)s") % {"line": line, "field": label, "message": message}
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,15 @@ class Issue:
     code: str
     message: str
     key: str = ""
+    # Where the fields' names are looked up (another filing's issues name their own models).
+    label_models: ClassVar[tuple[type[Model], ...]] = (ReturnLine, ReturnVersion)
 
     def __str__(self) -> str:
-        return _located(self.line, self.field, self.message)
+        return _located(self.line, self.field, self.message, self.label_models)
 
     @property
     def field_label(self) -> str:
-        return field_label(self.field)
+        return field_label(self.field, self.label_models)
 
 
 # The warnings' codes and texts; a version keeps its warnings as codes and parameters (amounts in tonnes as decimal
@@ -90,15 +96,18 @@ class ReturnWarning:
     code: str
     params: Mapping[str, Any]
     key: str
+    # The texts of the codes, and where the fields' names are looked up (another filing's warnings have their own).
+    templates: ClassVar[Mapping[str, coded.Template]] = WARNINGS
+    label_models: ClassVar[tuple[type[Model], ...]] = (ReturnLine, ReturnVersion)
 
     @property
     def message(self) -> str:
         if self.code == LEGACY:
             return str(self.params.get("text", ""))
-        return coded.render(WARNINGS, self.code, self.params)
+        return coded.render(self.templates, self.code, self.params)
 
     def __str__(self) -> str:
-        return _located(self.line, self.field, self.message)
+        return _located(self.line, self.field, self.message, self.label_models)
 
     def stored(self) -> dict[str, Any]:
         return {"key": self.key, "line": self.line, "field": self.field, "code": self.code, "params": dict(self.params)}
@@ -145,18 +154,21 @@ def expected_closing(amounts: Mapping[str, Decimal]) -> Decimal:
 AMOUNT_COLUMN = values.decimal_column(ReturnLine, "opening")
 
 
-def _amount(raw: Any) -> tuple[Decimal | None, str, str]:
-    """A non-negative amount that the column holds as written: more than three decimals (kilograms) or more tonnes
-    than it holds are refused, never rounded behind the filer's back. A filer may group thousands with spaces and
-    write a decimal comma. Returns the amount, or None with the error's code and message."""
+def parse_amount(
+    raw: Any, column: Mapping[str, int] = AMOUNT_COLUMN, decimals: Any = None
+) -> tuple[Decimal | None, str, str]:
+    """A non-negative amount that the column holds as written: more decimals (`decimals` says how many may be
+    given, by default three, kilograms) or more than it holds are refused, never rounded behind the filer's back.
+    A filer may group thousands with spaces and write a decimal comma. Returns the amount, or None with the error's
+    code and message."""
     if raw is None or str(raw).strip() == "":
         return Decimal(0), "", ""
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".") if isinstance(raw, str) else raw
     try:
-        value = values.number(text, **AMOUNT_COLUMN)
+        value = values.number(text, **column)
     except ValidationError as exc:
         if exc.code == "decimal_places":
-            return None, "decimal_places", _("give at most three decimals (kilograms).")
+            return None, "decimal_places", str(decimals or _("give at most three decimals (kilograms)."))
         return None, exc.code or "invalid", values.message(exc)
     if value < 0:
         return None, "negative", _("amounts cannot be negative (%(value)s).") % {"value": values.shown(raw)}
@@ -165,7 +177,7 @@ def _amount(raw: Any) -> tuple[Decimal | None, str, str]:
 
 def typed_expected_closing(raw: Mapping[str, Any]) -> Decimal | None:
     """The closing balance the other amounts imply, as soon as they are all numbers."""
-    values = {name: _amount(raw.get(name))[0] for name in AMOUNT_FIELDS}
+    values = {name: parse_amount(raw.get(name))[0] for name in AMOUNT_FIELDS}
     amounts = {name: value for name, value in values.items() if value is not None}
     return expected_closing(amounts) if len(amounts) == len(values) else None
 
@@ -237,7 +249,7 @@ def _line_issues(
         issues.append(Issue(position, "hazard_level", "hazard_level_not_allowed", message))
     amounts: dict[str, Decimal] = {}
     for name in AMOUNT_FIELDS:
-        value, problem, message = _amount(raw.get(name))
+        value, problem, message = parse_amount(raw.get(name))
         if value is None:
             issues.append(Issue(position, name, problem, message))
         else:

@@ -62,7 +62,8 @@ def _file(actor: User, reviewer: User, enterprise: Enterprise, year: int, lines:
 
 def load_synthetic_returns(admin: User) -> None:
     rng = random.Random(314)
-    for enterprise in Enterprise.objects.filter(synthetic=True).order_by("bin"):
+    # Enterprises with deposits: the demo smelter (registry.releases.demo) holds none and files no returns.
+    for enterprise in Enterprise.objects.filter(synthetic=True, deposits__isnull=False).distinct().order_by("bin"):
         deposits = list(Deposit.objects.filter(operator=enterprise).order_by("pk").values_list("pk", "subkind"))
         balances = {pk: Decimal(rng.randrange(50_000, 5_000_000)) for pk, _ in deposits}
         oils = Decimal(0)

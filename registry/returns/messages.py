@@ -23,14 +23,21 @@ def _return_name(params: Mapping[str, Any]) -> str:
     return f"{enterprise_name(params)} — {params['year']}"
 
 
+def filing_event(subjects: Mapping[str, str], event: str, params: Mapping[str, Any]) -> Rendered:
+    """A message about a filing's version (the returns', the release reports'): the subject of its event, with the
+    filing named as a return names itself, the version's number and the inspector's reasons."""
+    subject = subjects[event] % {"return": _return_name(params)}
+    parts = (_("Version %(number)s.") % {"number": params["number"]}, params["reasons"])
+    return Rendered(subject, "\n\n".join(part for part in parts if part))
+
+
 def _return_event(event: str, params: Mapping[str, Any]) -> Rendered:
-    subject = {
+    subjects = {
         "submitted": _("Waste return submitted: %(return)s"),
         "accepted": _("Waste return accepted: %(return)s"),
         "returned": _("Waste return returned for correction: %(return)s"),
-    }[event] % {"return": _return_name(params)}
-    parts = (_("Version %(number)s.") % {"number": params["number"]}, params["reasons"])
-    return Rendered(subject, "\n\n".join(part for part in parts if part))
+    }
+    return filing_event(subjects, event, params)
 
 
 for _event in EVENTS:

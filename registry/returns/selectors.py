@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -61,35 +61,42 @@ def compare_with_last_year(version: ReturnVersion) -> list[Comparison] | None:
 @dataclass(frozen=True)
 class LineDifference:
     change: str  # "added", "removed" or "changed"
-    older: ReturnLine | None
-    newer: ReturnLine | None
-    fields: dict[str, tuple[Decimal | str, Decimal | str]]
+    older: Any  # a line of a return (ReturnLine), or of another filing sharing line_differences
+    newer: Any
+    fields: dict[str, tuple[Any, Any]]
 
     @property
-    def line(self) -> ReturnLine:
+    def line(self) -> Any:
         line = self.newer or self.older
         assert line is not None  # a difference has a line on at least one side
         return line
 
 
-def version_difference(older: ReturnVersion, newer: ReturnVersion) -> list[LineDifference]:
-    """Lines added, removed or changed between two versions, matched by waste code and storage place."""
-    before = {line.key: line for line in version_lines(older)}
-    after = {line.key: line for line in version_lines(newer)}
+def line_differences(
+    before: Iterable[Any], after: Iterable[Any], fields: Iterable[str], order: Any = None
+) -> list[LineDifference]:
+    """Lines added, removed or changed between two versions of a filing, matched by their `key`; `fields` are
+    compared, `order` sorts the keys. Shared with the release reports."""
+    old_lines, new_lines = {line.key: line for line in before}, {line.key: line for line in after}
+    fields = tuple(fields)
     differences = []
-    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1] or 0)):
-        old, new = before.get(key), after.get(key)
+    for key in sorted(old_lines.keys() | new_lines.keys(), key=order):
+        old, new = old_lines.get(key), new_lines.get(key)
         if old is None or new is None:
             differences.append(LineDifference("added" if old is None else "removed", old, new, {}))
             continue
-        fields = {
-            name: (getattr(old, name), getattr(new, name))
-            for name in ("hazard_level", *AMOUNT_FIELDS)
-            if getattr(old, name) != getattr(new, name)
-        }
-        if fields:
-            differences.append(LineDifference("changed", old, new, fields))
+        pairs = {name: (getattr(old, name), getattr(new, name)) for name in fields}
+        changed = {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
+        if changed:
+            differences.append(LineDifference("changed", old, new, changed))
     return differences
+
+
+def version_difference(older: ReturnVersion, newer: ReturnVersion) -> list[LineDifference]:
+    """Lines added, removed or changed between two versions, matched by waste code and storage place."""
+    return line_differences(
+        version_lines(older), version_lines(newer), ("hazard_level", *AMOUNT_FIELDS), lambda k: (k[0], k[1] or 0)
+    )
 
 
 def expected_filers(year: int) -> QuerySet[Enterprise]:

@@ -13,104 +13,88 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portal import outbox, values
-from portal.coded import error_item
+from portal import outbox
 from portal.models import Channel, OutboxMessage, User
-from portal.permissions import Action, AnyUser, require
+from portal.permissions import AnyUser
 from registry.models import Deposit, Enterprise
+from registry.returns import workflow
 from registry.returns.checks import Issue, ParsedLine, ReturnWarning, parse_lines, warnings_for
 from registry.returns.models import (
     AMOUNT_FIELDS,
     FilingYear,
     ReturnEvent,
     ReturnLine,
-    ReturnStatus,
     ReturnVersion,
     WasteReturn,
 )
 from registry.returns.selectors import outstanding_filers, previous_accepted_lines
 from registry.returns.signals import return_accepted, return_sent_back, return_submitted
+from registry.returns.workflow import UNCONFIRMED, LinesInvalid, WarningsUnconfirmed
+
+__all__ = ["UNCONFIRMED", "LinesInvalid", "WarningsUnconfirmed"]  # where the pages, the API and tests find them
 
 FIRST_YEAR = 2000
-UNCONFIRMED = "warning_unconfirmed"  # the code of an error for a warning submitted without an explanation
 
 
-class LinesInvalid(ValidationError):
-    """The lines break the checks; `issues` names the line, field and code of each error."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        super().__init__([str(issue) for issue in issues])
-
-    def error_items(self) -> list[dict[str, Any]]:
-        """As the API answers them (portal.coded.error_item)."""
-        return [
-            error_item(
-                line=issue.line, field=issue.field, code=issue.code, message=issue.message, key=issue.key or None
+def _copy_lines(current: ReturnVersion, version: ReturnVersion) -> None:
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(
+                version=version,
+                position=line.position,
+                waste_code_id=line.waste_code_id,
+                storage_deposit_id=line.storage_deposit_id,
+                hazard_level=line.hazard_level,
+                **{name: getattr(line, name) for name in AMOUNT_FIELDS},
             )
-            for issue in self.issues
+            for line in current.lines.all()
         ]
+    )
 
 
-class WarningsUnconfirmed(ValidationError):
-    """Warnings the filer has not yet confirmed with an explanation."""
+def _announce(signal: Signal, waste_return: WasteReturn) -> None:
+    """Tell whoever listens (the statistics) of a change of the return's state, inside the changing transaction:
+    the statistics' dirty mark then commits with the change, so no crash between the two can lose it (their own
+    work is enqueued on commit)."""
+    signal.send(
+        sender=WasteReturn,
+        waste_return_id=waste_return.pk,
+        year=waste_return.year,
+        region_id=waste_return.enterprise.region_id,
+    )
 
-    def __init__(self, issues: list[ReturnWarning]) -> None:
-        self.issues = issues
-        super().__init__(
-            [_("Confirm this warning with an explanation: %(warning)s") % {"warning": issue} for issue in issues]
-        )
 
-    def error_items(self) -> list[dict[str, Any]]:
-        """As the API answers them (portal.coded.error_item): each with the warning's `key`, which
-        `confirmations` names."""
-        return [
-            error_item(line=issue.line, field=issue.field, code=UNCONFIRMED, message=message, key=issue.key)
-            for issue, message in zip(self.issues, self.messages, strict=True)
-        ]
+# The returns' part of the workflow they share with the release reports (registry.returns.workflow).
+FILING = workflow.Filing(
+    version_model=ReturnVersion,
+    event_model=ReturnEvent,
+    parent="waste_return",
+    copy_lines=_copy_lines,
+    announce=_announce,
+    submitted=return_submitted,
+    accepted=return_accepted,
+    sent_back=return_sent_back,
+    outbox="returns",
+    message_key="return",
+    detail="returns:detail",
+    texts={
+        "may_not_file": gettext_lazy("You may not file returns for %(enterprise)s."),
+        "may_not_decide": gettext_lazy("Only an inspector of the enterprise's region decides on this return."),
+        "needs_a_line": gettext_lazy("A return needs at least one line."),
+        "superseded": gettext_lazy("A newer version of this return is being prepared; decide on that one."),
+        "reasons_required": gettext_lazy("Say why the return goes back to the enterprise."),
+    },
+)
 
 
 def _check_may_file(actor: AnyUser, enterprise: Enterprise) -> User:
-    return require(
-        actor, Action.FILE, enterprise, _("You may not file returns for %(enterprise)s.") % {"enterprise": enterprise}
-    )
-
-
-def _check_may_decide(actor: AnyUser, waste_return: WasteReturn) -> User:
-    return require(
-        actor, Action.DECIDE, waste_return, _("Only an inspector of the enterprise's region decides on this return.")
-    )
-
-
-def _check_status(version: ReturnVersion, *allowed: str) -> None:
-    if version.status not in allowed:
-        raise ValidationError(
-            _("Version %(number)s is %(status)s; this needs it to be %(allowed)s.")
-            % {
-                "number": version.number,
-                "status": version.get_status_display(),
-                "allowed": " / ".join(str(ReturnStatus(status).label) for status in allowed),
-            },
-            code="wrong_status",
-        )
-
-
-def _locked(version: ReturnVersion) -> ReturnVersion:
-    return (
-        ReturnVersion.objects.select_for_update(of=("self",))
-        .select_related("waste_return__enterprise")
-        .get(pk=version.pk)
-    )
+    return workflow.check_may_file(FILING, actor, enterprise)
 
 
 def _editable_draft(actor: AnyUser, version: ReturnVersion) -> tuple[ReturnVersion, User]:
-    """The version, locked, once the actor may file for its enterprise and it is still a draft; and the actor,
-    known then to be a logged-in user."""
-    version = _locked(version)
-    filer = _check_may_file(actor, version.waste_return.enterprise)
-    _check_status(version, ReturnStatus.DRAFT)
-    return version, filer
+    return workflow.editable_draft(FILING, actor, version)
 
 
 # A storage place may be named in a file by any of its names (registry.models.NamedInLanguages).
@@ -235,154 +219,33 @@ def current_warnings(version: ReturnVersion) -> list[ReturnWarning]:
     )
 
 
-def _announce(signal: Signal, waste_return: WasteReturn) -> None:
-    """Tell whoever listens (the statistics) of a change of the return's state, inside the changing transaction:
-    the statistics' dirty mark then commits with the change, so no crash between the two can lose it (their own
-    work is enqueued on commit)."""
-    signal.send(
-        sender=WasteReturn,
-        waste_return_id=waste_return.pk,
-        year=waste_return.year,
-        region_id=waste_return.enterprise.region_id,
-    )
-
-
 @transaction.atomic
 def return_submit(*, actor: AnyUser, version: ReturnVersion, confirmations: Mapping[str, str]) -> ReturnVersion:
-    version, filer = _editable_draft(actor, version)
-    waste_return = version.waste_return
-    if not version.lines.exists():
-        raise LinesInvalid([Issue(None, "lines", "required", _("A return needs at least one line."))])
-    warnings = current_warnings(version)
-    unconfirmed = [warning for warning in warnings if not str(confirmations.get(warning.key, "")).strip()]
-    if unconfirmed:
-        raise WarningsUnconfirmed(unconfirmed)
-    _check_explanations(warnings, confirmations)
-    now = timezone.now()
-    version.status = ReturnStatus.SUBMITTED
-    version.submitted_by, version.submitted_at = filer, now
-    version.warnings = [warning.stored() for warning in warnings]
-    version.confirmations = {warning.key: str(confirmations[warning.key]).strip() for warning in warnings}
-    version.save(update_fields=["status", "submitted_by", "submitted_at", "warnings", "confirmations"])
-    if waste_return.first_submitted_at is None:
-        waste_return.first_submitted_at = now
-        waste_return.late = any(warning.key == "late" for warning in warnings)
-        waste_return.save(update_fields=["first_submitted_at", "late"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.SUBMITTED, actor=filer)
-    _notify(version, ReturnEvent.Kind.SUBMITTED)
-    _announce(return_submitted, waste_return)
-    return version
-
-
-def _check_explanations(warnings: list[ReturnWarning], confirmations: Mapping[str, str]) -> None:
-    """The filer's explanations are stored as written (the pages send them unparsed): text without control
-    characters, each error naming the warning's line and field."""
-    issues = []
-    for warning in warnings:
-        try:
-            values.text(confirmations[warning.key])
-        except ValidationError as exc:
-            issues.append(Issue(warning.line, warning.field, exc.code or "invalid", values.message(exc), warning.key))
-    if issues:
-        raise LinesInvalid(issues)
-
-
-def _decide(actor: AnyUser, version: ReturnVersion, status: str, reasons: str = "") -> tuple[ReturnVersion, User]:
-    """The version, decided; and the actor, known then to be a logged-in user."""
-    version = _locked(version)
-    decider = _check_may_decide(actor, version.waste_return)
-    _check_status(version, ReturnStatus.SUBMITTED)
-    if version.waste_return.current_id != version.pk:
-        message = _("A newer version of this return is being prepared; decide on that one.")
-        raise ValidationError(message, code="superseded")
-    version.status, version.decided_by, version.decided_at, version.reasons = status, decider, timezone.now(), reasons
-    version.save(update_fields=["status", "decided_by", "decided_at", "reasons"])
-    return version, decider
+    return workflow.submit(
+        FILING, actor=actor, version=version, confirmations=confirmations, warnings_of=current_warnings,
+        has_lines=lambda draft: draft.lines.exists(),
+    )  # fmt: skip
 
 
 @transaction.atomic
 def return_accept(*, actor: AnyUser, version: ReturnVersion) -> ReturnVersion:
-    version, decider = _decide(actor, version, ReturnStatus.ACCEPTED)
-    waste_return = version.waste_return
-    waste_return.accepted = version
-    waste_return.save(update_fields=["accepted"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.ACCEPTED, actor=decider)
-    _notify(version, ReturnEvent.Kind.ACCEPTED)
-    _announce(return_accepted, waste_return)
-    return version
+    return workflow.accept(FILING, actor=actor, version=version)
 
 
 @transaction.atomic
 def return_send_back(*, actor: AnyUser, version: ReturnVersion, reasons: str) -> ReturnVersion:
-    if not reasons.strip():
-        raise ValidationError(
-            {"reasons": ValidationError(_("Say why the return goes back to the enterprise."), "required")}
-        )
-    try:
-        values.text(reasons)
-    except ValidationError as exc:
-        raise ValidationError({"reasons": ValidationError(values.message(exc), code=exc.code)}) from None
-    version, decider = _decide(actor, version, ReturnStatus.RETURNED, reasons.strip())
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.RETURNED, actor=decider, note=reasons.strip())
-    _notify(version, ReturnEvent.Kind.RETURNED)
-    _announce(return_sent_back, version.waste_return)
-    return version
+    return workflow.send_back(FILING, actor=actor, version=version, reasons=reasons)
 
 
 @transaction.atomic
 def return_correct(*, actor: AnyUser, waste_return: WasteReturn) -> ReturnVersion:
     """Start a correction: a new draft version, a copy of the newest one, which stays as it was."""
-    waste_return = WasteReturn.objects.select_for_update(of=("self",)).select_related("current").get(pk=waste_return.pk)
-    filer = _check_may_file(actor, waste_return.enterprise)
-    current = waste_return.current
-    assert current is not None  # set when the return is created, with its first version
-    if current.is_draft:
-        message = _("Version %(number)s is still a draft: edit it.") % {"number": current.number}
-        raise ValidationError(message, code="wrong_status")
-    version = ReturnVersion.objects.create(waste_return=waste_return, number=current.number + 1, created_by=filer)
-    ReturnLine.objects.bulk_create(
-        [
-            ReturnLine(
-                version=version,
-                position=line.position,
-                waste_code_id=line.waste_code_id,
-                storage_deposit_id=line.storage_deposit_id,
-                hazard_level=line.hazard_level,
-                **{name: getattr(line, name) for name in AMOUNT_FIELDS},
-            )
-            for line in current.lines.all()
-        ]
-    )
-    waste_return.current = version
-    waste_return.save(update_fields=["current"])
-    ReturnEvent.objects.create(version=version, kind=ReturnEvent.Kind.CORRECTION, actor=filer)
-    return version
-
-
-# Messages about returns, through the outbox (their texts: registry/returns/messages.py): the inspectors of the
-# region hear of a submission, the enterprise's staff of a decision. Stored with the event, in its transaction.
+    return workflow.correct(FILING, actor=actor, parent=waste_return)
 
 
 def _notify(version: ReturnVersion, event: str) -> None:
-    waste_return = version.waste_return
-    enterprise = waste_return.enterprise
-    if event == ReturnEvent.Kind.SUBMITTED:
-        users = User.objects.filter(inspector_assignments__region_id=enterprise.region_id, is_active=True)
-    else:
-        users = User.objects.filter(memberships__enterprise=enterprise, is_active=True)
-    outbox.post(
-        key=f"return:{version.pk}:{event}",
-        code=f"returns.{event}",
-        # The enterprise by its id, named when the message is shown (messages.py), in the reader's language.
-        params={
-            "enterprise_id": enterprise.pk,
-            "year": waste_return.year,
-            "number": version.number,
-            "reasons": version.reasons,
-        },
-        link=reverse("returns:detail", args=[waste_return.pk]),
-        recipients=users.order_by("pk"),
-    )
+    """A message about the return (texts: registry/returns/messages.py), through the outbox."""
+    workflow.notify(FILING, version, event)
 
 
 # Reminders to file: the overdue reminder is sent in this many days after the deadline (so a beat stopped for a

@@ -7,6 +7,7 @@ Amounts are numeric cells in the XLSX, and the storage place is the deposit's na
 
 import csv
 import io
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,41 +34,50 @@ EXAMPLE: dict[str, object] = {
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def header_names() -> dict[str, str]:
+# Another filing's file (the release reports') names its own columns, labels and example.
+Label = Callable[[str], str]
+
+
+def header_names(fields: Sequence[str] = INPUT_FIELDS, label: Label = field_label) -> dict[str, str]:
     """Every accepted column heading, casefolded, to its field: the machine name and the label in each language."""
-    names = {name.casefold(): name for name in INPUT_FIELDS}
+    names = {name.casefold(): name for name in fields}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            names.update({field_label(name).strip().casefold(): name for name in INPUT_FIELDS})
+            names.update({label(name).strip().casefold(): name for name in fields})
     return names
 
 
-def template_response(*, extension: str) -> HttpResponse:
-    header = [field_label(name) for name in INPUT_FIELDS]
+def template_response(
+    *, extension: str, fields: Sequence[str] = INPUT_FIELDS, example: Mapping[str, object] = EXAMPLE,
+    label: Label = field_label, name: str = "return",
+) -> HttpResponse:  # fmt: skip
+    header = [label(field) for field in fields]
     if extension == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response).writerows([header, [EXAMPLE[name] for name in INPUT_FIELDS]])
+        csv.writer(response).writerows([header, [example[field] for field in fields]])
     else:
         workbook = Workbook()
         sheet = workbook.worksheets[0]
         sheet.title = "lines"
         sheet.append(header)
         sheet.append(
-            [None if EXAMPLE[name] == "" else EXAMPLE[name] for name in INPUT_FIELDS]
+            [None if example[field] == "" else example[field] for field in fields]
         )  # numbers as numbers, blanks as empty cells
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="qaldyq-return-template.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="qaldyq-{name}-template.{extension}"'
     return response
 
 
-def read_lines(upload: UploadedFile) -> list[dict[str, str]]:
+def read_lines(
+    upload: UploadedFile, fields_wanted: Sequence[str] = INPUT_FIELDS, label: Label = field_label
+) -> list[dict[str, str]]:
     """The rows of an uploaded file by field name; raises FileRefused if a column is missing."""
     table = read_table(upload, required=[])
-    names = header_names()
+    names = header_names(fields_wanted, label)
     fields = {column: names.get(column.strip().casefold()) for column in table.columns}
-    missing = [name for name in INPUT_FIELDS if name not in fields.values()]
+    missing = [name for name in fields_wanted if name not in fields.values()]
     if missing:
         raise FileRefused("columns", columns=", ".join(missing))
     return [

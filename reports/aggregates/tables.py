@@ -10,10 +10,8 @@ from typing import Any
 from django.db.models import (
     Avg,
     Count,
-    DateField,
     F,
     FilteredRelation,
-    Func,
     Max,
     Model,
     Q,
@@ -27,11 +25,15 @@ from monitoring import partitions
 from monitoring.models import BASE_UNIT, MonitoringPoint, Result, Severity
 from registry.returns.models import ReturnLine, ReturnStatus, WasteReturn
 from registry.returns.selectors import expected_filers
+from reports.aggregates.periods import year_end_region
+from reports.aggregates.releases import release_coverage_rows, release_rows
 from reports.models import (
     DirtyAggregate,
     DirtyMonitoringCell,
     MonitoringAggregate,
     MonitoringPointYear,
+    ReleaseAggregate,
+    ReleaseCoverage,
     ReturnCoverage,
     WasteAggregate,
 )
@@ -48,33 +50,6 @@ def _scope(queryset: QuerySet, year_field: str, region_field: str, year: int | N
     if region_id is not None:
         queryset = queryset.filter(**{region_field: region_id})
     return queryset
-
-
-class YearEnd(Func):
-    """31 December of a year given as an integer expression, as a date."""
-
-    output_field = DateField()
-
-    template = "make_date(CAST(%(expressions)s AS integer), 12, 31)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # SQLite keeps dates as ISO text, which compares in date order.
-        return self.as_sql(compiler, connection, template="printf('%%04d-12-31', %(expressions)s)", **extra_context)
-
-
-def year_end_region(enterprise: str, year: Any, region_id: int | None) -> tuple[Q, F]:
-    """A year's figures lie in the regions of its 31 December: the filter that joins the enterprise's region period
-    holding that day (registry.region_history), optionally in one region, and that period's region. One filter()
-    call, so that the grouping reads the same joined period. `enterprise` is the lookup to the enterprise, "" for a
-    queryset of enterprises."""
-    periods = f"{enterprise}__region_periods" if enterprise else "region_periods"
-    end = YearEnd(year)
-    held = (Q(**{f"{periods}__valid_from__isnull": True}) | Q(**{f"{periods}__valid_from__lte": end})) & (
-        Q(**{f"{periods}__valid_to__isnull": True}) | Q(**{f"{periods}__valid_to__gte": end})
-    )
-    if region_id is not None:
-        held &= Q(**{f"{periods}__region_id": region_id})
-    return held, F(f"{periods}__region_id")
 
 
 def _waste_rows(year: int | None, region_id: int | None) -> list[WasteAggregate]:
@@ -350,6 +325,10 @@ KINDS: dict[str, tuple[Aggregate, ...]] = {
             "monitoring", MonitoringAggregate, _monitoring_rows, kept_before=partitions.archived_before,
             sources=_refresh_cells, rebuilt=lambda: _monitoring_rows_from_results(None, None),
         ),
+    ),
+    "releases": (
+        Aggregate("releases", ReleaseAggregate, release_rows),
+        Aggregate("release coverage", ReleaseCoverage, release_coverage_rows, by_region=False),
     ),
 }  # fmt: skip
 # The finer table of the monitoring aggregates, in no region: recomputed by `_refresh_cells`, compared by the check.

@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -16,8 +17,8 @@ from portal.api.pagination import Pagination
 from portal.page_cache import Depends, cached_page, decline, integer, matching, one_of, optional
 from portal.values import figure
 from registry.models import Region
-from reports import selectors
-from reports.models import MonitoringAggregate, PublishedValue, small_cell
+from reports import releases, selectors
+from reports.models import MonitoringAggregate, PublishedValue, ReleaseAggregate, small_cell
 
 
 def _thousand_tonnes(help_text: str) -> serializers.DecimalField:
@@ -271,3 +272,81 @@ class MonitoringStatsView(generics.GenericAPIView):
             decline(request)
         records = [_monitoring_record(row) for row in page]
         return self.get_paginated_response(records)
+
+
+class ReleaseStatsQuerySerializer(StatsQuerySerializer):
+    """For the schema only: the filters are `reports.releases.ReleaseStatsFilterSet`, the page's."""
+
+    pollutant = serializers.CharField(max_length=20, required=False, help_text="a substance's code, e.g. SOx, Pb")
+    medium = serializers.ChoiceField(choices=["air", "water", "land"], required=False)
+
+
+class ReleaseCoverageSerializer(serializers.Serializer):
+    """For the schema only: how many release reports a total covers."""
+
+    expected = serializers.IntegerField(
+        help_text="enterprises expected to report for the year (a verified permit of category I valid in the year, "
+        "or an accepted report of the year before or of the year), by their region on 31 December"
+    )
+    accepted = serializers.IntegerField(help_text="of them, with an accepted report: those in the totals")
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="accepted / expected, %; null when none expected"
+    )
+    provisional = serializers.BooleanField(
+        help_text="fewer than STATISTICS_PROVISIONAL_BELOW_PERCENT % (default 90) of the expected reports accepted"
+    )
+
+
+class ReleaseStatSerializer(serializers.Serializer):
+    """For the schema only: records are built from `reports.releases.release_totals`."""
+
+    year = serializers.IntegerField()
+    region = serializers.CharField(help_text="ISO 3166-2 code of the region on 31 December; KZ for the republic")
+    pollutant = serializers.CharField(help_text="the substance's code (E-PRTR short name)")
+    cas = serializers.CharField(help_text="its CAS number; empty for a group of substances")
+    medium = serializers.ChoiceField(choices=["air", "water", "land"])
+    value = FigureField(help_text="released, in the unit; a decimal string of 12 significant digits")
+    unit = serializers.CharField(help_text="kg/yr")
+    enterprises = serializers.IntegerField(help_text="whose releases the total sums")
+    coverage = ReleaseCoverageSerializer()
+
+
+def _release_record(total: releases.ReleaseTotal) -> dict[str, Any]:
+    coverage = total.coverage
+    return {
+        "year": total.year, "region": total.iso_code, "pollutant": total.substance.code, "cas": total.substance.cas,
+        "medium": total.medium, "value": figure(total.kg_per_year), "unit": releases.UNIT,
+        "enterprises": total.enterprises,
+        "coverage": {
+            "expected": coverage.expected, "accepted": coverage.accepted,
+            "share": None if coverage.share is None else str(coverage.share), "provisional": coverage.provisional,
+        },
+    }  # fmt: skip
+
+
+# A pollutant's code is free text, checked by the FilterSet: an unknown one is refused (400), never cached.
+@cached_page(
+    parameters={
+        **STATS_QUERY,
+        "pollutant": matching(r"[^\x00-\x1f]{1,20}"),
+        "medium": one_of("air", "water", "land"),
+    },
+    headers=("Accept",),
+    depends=_figures("releases"),
+)
+class ReleaseStatsView(generics.GenericAPIView):
+    """Open data: the published releases of accepted PRTR reports (lines at or above their reporting threshold)
+    by year, region, pollutant and medium, in kg/yr (the unit in every record), with the national totals as
+    region KZ and each total's coverage of the expected reports. A bad filter is a 400 naming it."""
+
+    permission_classes = [AllowAny]
+    queryset = ReleaseAggregate.objects.none()  # for the schema generator
+
+    @extend_schema(parameters=[ReleaseStatsQuerySerializer], responses=ReleaseStatSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = releases.ReleaseStatsFilterSet(request.query_params, queryset=ReleaseAggregate.objects.all())
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        page = self.paginate_queryset(releases.release_totals(filters))
+        assert page is not None  # every list of the API is paged (DEFAULT_PAGINATION_CLASS)
+        return self.get_paginated_response([_release_record(total) for total in page])

@@ -24,6 +24,8 @@ from portal.tests.hostile.strategies import HOSTILE, as_form_value, cells, like
 from portal.tests.permission_matrix import site
 from portal.tests.permission_matrix import test_matrix as matrix
 from portal.tests.permission_matrix.world import ROLES, World
+from registry.permits.template import COLUMNS as PERMIT_COLUMNS
+from registry.permits.tests import helpers as permit_rows
 from registry.returns.checks import INPUT_FIELDS
 from registry.returns.tests import helpers as returns
 
@@ -39,12 +41,14 @@ SKIPPED = {"logout"}
 ROW_PARSING = {
     "return-list", "return-detail", "submission-list", "returns:line-check", "returns:line-new", "returns:line-edit",
     "monitoring:manual", *("registry:survey-upload", "returns:upload", "monitoring:upload"),
+    "permit-limits", "permits:upload",
 }  # fmt: skip
 # Uploads: the file's header and its one row, whose cells are fuzzed.
 FILES: dict[str, tuple[list[str], dict[str, Any]]] = {
     "registry:survey-upload": (["year", "tonnage_t", "source"], {"year": "2025", "tonnage_t": "1100000", "source": ""}),
     "returns:upload": (list(INPUT_FIELDS), returns.line(returns.TAILINGS, opening="0", generated="5", recycled="0")),
     "monitoring:upload": (list(COLUMNS), row("AIR-A", "Cu", "0.001")),
+    "permits:upload": (list(PERMIT_COLUMNS), {**permit_rows.STACK, **permit_rows.SOX}),
 }
 
 

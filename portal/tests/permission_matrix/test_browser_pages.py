@@ -35,7 +35,8 @@ SHOWN = ("anonymous", "staff_a", "inspector_r1", "administrator")
 NOT_PAGES = {
     "registry:survey-template", "returns:template-csv", "returns:template-xlsx", "monitoring:template",
     "reports:report-download", "returns:line-row", "returns:line-new", "returns:line-edit",
-    "registry:region-outlines", "monitoring:point-states", "monitoring:point-latest",
+    "registry:region-outlines", "monitoring:point-states", "monitoring:point-latest", "releases:register-download",
+    "releases:template-csv", "releases:template-xlsx", "permits:template-csv", "permits:template-xlsx",
 }  # fmt: skip
 # Pages whose pattern the matrix shows in another state: a submitted return, with the inspector's decision form.
 EXTRA = [("returns:detail", "/returns/{ra_submitted}/", "L 200 404 200 404 200 L")]

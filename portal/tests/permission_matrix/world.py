@@ -32,7 +32,9 @@ from portal.tests.factories import UserFactory, api_token
 from portal.tokens import token_id
 from registry import services as registry_services
 from registry.models import Deposit, Enterprise, Region
+from registry.permits.tests import matrix as permits_matrix
 from registry.reference import read_rows
+from registry.releases.tests import matrix as releases_matrix
 from registry.returns.models import FilingYear, WasteCode, WasteReturn
 from registry.returns.reference import DATA_DIR
 from registry.returns.tests import helpers as returns
@@ -66,6 +68,7 @@ POINTS = {
 SECRETS = (
     *[name for name, (_, _, published) in DEPOSITS.items() if not published],
     *[code for _, code, published, _ in POINTS.values() if not published],
+    permits_matrix.HIDDEN_SOURCE,
 )
 OWN_ENTERPRISE = {"staff_a": "A", "staff_b": "B", "inactive": "A"}
 WASTE_CODES = (returns.SLAG, returns.TAILINGS)
@@ -214,7 +217,9 @@ def build_world() -> World:
         **_returns(users, enterprises["A"], enterprises["B"]),
         **_monitoring(users, enterprises, deposits),
         **_reports(users, regions),
+        **permits_matrix.build(enterprises, deposits),
     }
+    objects.update(releases_matrix.build(users, enterprises))  # after the permits': it names their substances
     keys: dict[str, Any] = {name: getattr(obj, "pk", obj) for name, obj in objects.items()}
     keys.update({name: region.iso_code for name, region in regions.items()})
     keys.update({f"{name}_pk": region.pk for name, region in regions.items()})

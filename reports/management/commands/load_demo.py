@@ -9,7 +9,10 @@ from reports.demo import load_all_demo
 
 
 class Command(BaseCommand):
-    help = "Load reference data, the real Balkhash slag dump, synthetic demo records, returns, monitoring and accounts."
+    help = (
+        "Load reference data, the real Balkhash slag dump, synthetic demo records, returns, monitoring, the demo "
+        "smelter's permits and release reports, and accounts."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:

@@ -6,7 +6,10 @@ from reports.aggregates import rebuild_all
 
 
 class Command(BaseCommand):
-    help = "Recompute every statistics aggregate from accepted returns and evaluated monitoring results."
+    help = (
+        "Recompute every statistics aggregate from accepted returns, accepted release reports and evaluated "
+        "monitoring results."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for kind, rows in rebuild_all().items():

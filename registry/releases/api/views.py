@@ -1,0 +1,131 @@
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from portal.api.views import BaseViewSet
+from portal.permissions import Action
+from registry.releases import selectors, services
+from registry.releases.api import serializers as s
+from registry.releases.filters import ReleaseReportFilterSet
+from registry.releases.models import ReleaseReport, ReleaseVersion
+from registry.returns.api import serializers as returns
+from registry.returns.api.views import _version_number
+from registry.returns.selectors import LineDifference
+
+
+class ReleaseReportViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Annual release reports (PRTR). Writes go through registry.releases.services; a line's errors name its line
+    and field in the one error envelope (portal.api.exceptions)."""
+
+    queryset = ReleaseReport.objects.select_related("enterprise__region", "current", "accepted")
+    serializer_class = s.ReportSerializer
+    # Reports are never public as such: the published register has its own routes.
+    permission_classes = [IsAuthenticated]
+    filterset_class = ReleaseReportFilterSet
+    permission_actions = {
+        "create": Action.FILE, "update": Action.FILE, "submit": Action.FILE, "correct": Action.FILE,
+        "accept": Action.DECIDE, "send_back": Action.DECIDE,
+    }  # fmt: skip
+
+    def _detail(self, report: ReleaseReport, code: int = status.HTTP_200_OK) -> Response:
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(s.ReportDetailSerializer(report).data, status=code)
+
+    @staticmethod
+    def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _current(self) -> tuple[ReleaseReport, ReleaseVersion]:
+        report = self.get_object()
+        assert report.current is not None  # every report has its first version
+        return report, report.current
+
+    @extend_schema(responses=s.ReportDetailSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(self.get_object())
+
+    @extend_schema(request=s.ReportCreateSerializer, responses={201: s.ReportDetailSerializer})
+    def create(self, request: Request) -> Response:
+        report = services.report_create(actor=request.user, **self._valid(s.ReportCreateSerializer, request))
+        return self._detail(report, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.ReleaseLinesSerializer, responses=s.ReportDetailSerializer, summary="Replace the draft's lines"
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        report, version = self._current()
+        services.draft_replace_lines(
+            actor=request.user, version=version, **self._valid(s.ReleaseLinesSerializer, request)
+        )
+        return self._detail(report)
+
+    @extend_schema(request=returns.SubmitSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        report, version = self._current()
+        data = self._valid(returns.SubmitSerializer, request)
+        services.report_submit(actor=request.user, version=version, confirmations=data["confirmations"])
+        return self._detail(report)
+
+    @extend_schema(request=None, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        report, version = self._current()
+        services.report_accept(actor=request.user, version=version)
+        return self._detail(report)
+
+    @extend_schema(request=returns.ReasonsSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request: Request, pk: str) -> Response:
+        report, version = self._current()
+        data = self._valid(returns.ReasonsSerializer, request)
+        services.report_send_back(actor=request.user, version=version, reasons=data["reasons"])
+        return self._detail(report)
+
+    @extend_schema(request=None, responses=s.ReportDetailSerializer, summary="Start a correction (a new version)")
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        services.report_correct(actor=request.user, report=self.get_object())
+        return self._detail(self.get_object())
+
+    @extend_schema(responses=s.ReleaseVersionDetailSerializer)
+    @action(detail=True, url_path=r"versions/(?P<number>\d+)")
+    def version(self, request: Request, pk: str, number: str) -> Response:
+        version = get_object_or_404(self.get_object().versions, number=number)
+        return Response(s.ReleaseVersionDetailSerializer(version).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int, required=True)],
+        responses=s.ReleaseDifferenceSerializer(many=True),
+    )
+    @action(detail=True)
+    def diff(self, request: Request, pk: str) -> Response:
+        versions = self.get_object().versions
+        older = get_object_or_404(versions, number=_version_number(request, "from"))
+        newer = get_object_or_404(versions, number=_version_number(request, "to"))
+        rows = [
+            _difference(part, difference)
+            for part, differences in selectors.version_difference(older, newer).items()
+            for difference in differences
+        ]
+        return Response(s.ReleaseDifferenceSerializer(rows, many=True).data)
+
+
+def _difference(part: str, difference: LineDifference) -> dict[str, Any]:
+    line = difference.line
+    if part == "releases":
+        where = {"medium": line.medium, "substance": line.substance.code,
+                 "source": line.source.code if line.source else None}  # fmt: skip
+    else:
+        where = {"direction": line.direction, "waste_code": line.waste_code.code,
+                 "counterpart_bin": line.counterpart_bin, "operation": line.operation}  # fmt: skip
+    changes = {name: [str(old), str(new)] for name, (old, new) in difference.fields.items()}
+    return {"list": part, "change": difference.change, "line": where, "changes": changes}
