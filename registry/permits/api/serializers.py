@@ -148,7 +148,7 @@ class LimitsSerializer(serializers.Serializer):
     )  # fmt: skip
 
 
-class ReasonsSerializer(serializers.Serializer):
+class PermitReasonsSerializer(serializers.Serializer):
     reasons = fields.CharField()
 
 

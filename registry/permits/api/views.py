@@ -86,11 +86,11 @@ class PermitViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def verify(self, request: Request, pk: str) -> Response:
         return self._detail(services.permit_verify(actor=request.user, permit=self.get_object()))
 
-    @extend_schema(request=s.ReasonsSerializer, responses=s.PermitDetailSerializer)
+    @extend_schema(request=s.PermitReasonsSerializer, responses=s.PermitDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         permit = self.get_object()
-        data = _valid(s.ReasonsSerializer, request)
+        data = _valid(s.PermitReasonsSerializer, request)
         return self._detail(services.permit_send_back(actor=request.user, permit=permit, reasons=data["reasons"]))
 
     @extend_schema(responses=ChangeRecordSerializer(many=True))
