@@ -345,8 +345,11 @@ def _differences(
 def _texts(model: type[models.Model], pks: list[Any]) -> dict[Any, str]:
     if not pks:
         return {}
-    # select_related(): most names show a related row (an alert its point and pollutant).
-    return {pk: str(row) for pk, row in model._base_manager.select_related().in_bulk(pks).items()}
+    # Most names show a related row (an alert its point and pollutant, or its source and substance).
+    # select_related() follows only the keys that cannot be empty; the others are fetched in one query each.
+    optional = [field.name for field in model._meta.concrete_fields if field.many_to_one and field.null]
+    rows = model._base_manager.select_related().prefetch_related(*optional)
+    return {pk: str(row) for pk, row in rows.in_bulk(pks).items()}
 
 
 class AuditedQuerySet(models.QuerySet[Any]):
