@@ -10,7 +10,6 @@ from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from portal.permissions import Action, AnyUser
-from registry.models import local_name
 from registry.releases.models import (
     ReleaseLine,
     ReleaseReport,
@@ -21,7 +20,7 @@ from registry.releases.models import (
     TransferThreshold,
 )
 from registry.returns.models import ReturnLine, WasteCode, WasteReturn
-from registry.returns.selectors import LineDifference, line_differences
+from registry.returns.selectors import LineDifference, filing_list, line_differences, previous_accepted
 
 RELEASE_COMPARED = ("kg_per_year", "method", "note")
 TRANSFER_COMPARED = ("tonnes", "hazardous")
@@ -29,23 +28,11 @@ _KG = DecimalField(max_digits=20, decimal_places=3)
 
 
 def report_list(*, user: AnyUser) -> QuerySet[ReleaseReport]:
-    """Newest year first, then by the enterprise's name in the reader's language."""
-    return (
-        ReleaseReport.objects.restrict(user, Action.VIEW)
-        .select_related("enterprise__region", "current", "accepted")
-        .order_by("-year", local_name("enterprise__"), "pk")
-    )
+    return filing_list(ReleaseReport, user=user)
 
 
 def previous_accepted_releases(report: ReleaseReport) -> list[ReleaseLine] | None:
-    """Last year's accepted releases of the same enterprise, or None when last year was never accepted."""
-    previous = (
-        ReleaseReport.objects.filter(enterprise_id=report.enterprise_id, year=report.year - 1)
-        .exclude(accepted=None)
-        .values_list("accepted_id", flat=True)
-        .first()
-    )
-    return None if previous is None else list(ReleaseLine.objects.filter(version_id=previous))
+    return previous_accepted(report, ReleaseLine)
 
 
 def thresholds() -> dict[tuple[int, str], Decimal]:

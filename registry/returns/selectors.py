@@ -19,24 +19,35 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def return_list(*, user: AnyUser) -> QuerySet[WasteReturn]:
-    """Newest year first, then by the enterprise's name in the reader's language."""
+def filing_list(filing_model: Any, *, user: AnyUser) -> QuerySet[Any]:
+    """The filings of a kind (registry.returns.workflow) the user sees: newest year first, then by the enterprise's
+    name in the reader's language."""
     return (
-        WasteReturn.objects.restrict(user, Action.VIEW)
+        filing_model.objects.restrict(user, Action.VIEW)
         .select_related("enterprise__region", "current", "accepted")
         .order_by("-year", local_name("enterprise__"), "pk")
     )
 
 
-def previous_accepted_lines(waste_return: WasteReturn) -> list[ReturnLine] | None:
-    """Last year's accepted lines of the same enterprise, or None when last year was never accepted."""
+def previous_accepted(filing: Any, line_model: Any) -> list[Any] | None:
+    """Last year's accepted lines (`line_model`) of the filing's enterprise, of the same kind of filing, or None
+    when last year was never accepted."""
     previous = (
-        WasteReturn.objects.filter(enterprise_id=waste_return.enterprise_id, year=waste_return.year - 1)
+        type(filing)
+        .objects.filter(enterprise_id=filing.enterprise_id, year=filing.year - 1)
         .exclude(accepted=None)
         .values_list("accepted_id", flat=True)
         .first()
     )
-    return None if previous is None else list(ReturnLine.objects.filter(version_id=previous))
+    return None if previous is None else list(line_model.objects.filter(version_id=previous))
+
+
+def return_list(*, user: AnyUser) -> QuerySet[WasteReturn]:
+    return filing_list(WasteReturn, user=user)
+
+
+def previous_accepted_lines(waste_return: WasteReturn) -> list[ReturnLine] | None:
+    return previous_accepted(waste_return, ReturnLine)
 
 
 def version_lines(version: ReturnVersion) -> list[ReturnLine]:

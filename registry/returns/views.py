@@ -1,7 +1,5 @@
 """Pages of waste returns: enterprise staff file and correct, inspectors review and decide."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,16 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.exports import csv_response
 from portal.permissions import Action, can, require
 from registry.models import Deposit, Enterprise
-from registry.returns import selectors, services, template
+from registry.returns import pages, selectors, services, template
 from registry.returns.checks import INPUT_FIELDS, Issue, ReturnWarning, parse_lines, tonnes, typed_expected_closing
 from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet
 from registry.returns.forms import LineForm, NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
-from registry.returns.models import FilingYear, ReturnLine, ReturnStatus, WasteCode, WasteReturn
+from registry.returns.models import FilingYear, ReturnLine, WasteCode, WasteReturn
 
 PAGE_SIZE = 50
 
@@ -34,24 +33,10 @@ def _may_file(request: HttpRequest, waste_return: WasteReturn) -> bool:
 
 @login_required
 def return_list(request: HttpRequest) -> HttpResponse:
-    may_decide = can(request.user, Action.DECIDE)
-    data = request.GET.copy()
-    if may_decide and "status" not in data:
-        # An inspector's queue opens on what awaits their decision; "Any status" (status=) shows every return.
-        data["status"] = ReturnStatus.SUBMITTED
-    filterset = ReturnFilterSet(data, queryset=selectors.return_list(user=request.user))
-    returns = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = pages.list_context(request, ReturnFilterSet, selectors.return_list(user=request.user), PAGE_SIZE)
     stored = {filing.year: filing.deadline for filing in FilingYear.objects.all()}
-    for waste_return in page:
+    for waste_return in context["page"]:
         waste_return.deadline = stored.get(waste_return.year) or FilingYear.default_deadline(waste_return.year)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "query": request.GET.copy(),
-        "may_file": Enterprise.objects.restrict(request.user, Action.FILE).exists(),
-        "may_decide": may_decide,
-    }
     return render(request, "registry/returns/list.html", context)
 
 
@@ -148,43 +133,12 @@ def _detail(
     return render(request, "registry/returns/detail.html", context, status=400 if errors else 200)
 
 
-@login_required
-def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _return(request, pk))
-
-
-@login_required
-def return_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    waste_return = _return(request, pk)
-    version = get_object_or_404(waste_return.versions, number=number)
-    context = {
-        "waste_return": waste_return,
-        "version": version,
-        "lines": selectors.version_lines(version),
-        # As frozen at submission (a draft has none yet).
-        "warnings": [
-            (warning, version.confirmations.get(warning.key, ""))
-            for warning in map(ReturnWarning.from_stored, version.warnings)
-        ],
-    }
-    return render(request, "registry/returns/version.html", context)
-
-
-@login_required
-def return_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    waste_return = _return(request, pk)
-    numbers = [request.GET.get(name, "") for name in ("from", "to")]
-    if not all(number.isascii() and number.isdecimal() and len(number) <= 5 for number in numbers):
-        return HttpResponse(_("Give two version numbers: ?from=1&to=2."), status=400)
-    older = get_object_or_404(waste_return.versions, number=numbers[0])
-    newer = get_object_or_404(waste_return.versions, number=numbers[1])
-    context = {
-        "waste_return": waste_return,
-        "older": older,
-        "newer": newer,
-        "differences": selectors.version_difference(older, newer),
-    }
-    return render(request, "registry/returns/diff.html", context)
+PAGES = pages.FilingPages(get=_return, detail=_detail, url="returns:detail", name="waste_return")
+return_detail = PAGES.detail_view()
+return_version = PAGES.version_view(
+    "registry/returns/version.html", lambda version: {"lines": selectors.version_lines(version)}, ReturnWarning
+)
+return_diff = PAGES.diff_view("registry/returns/diff.html", selectors.version_difference)
 
 
 # Lines of a draft, edited in place with htmx.
@@ -295,50 +249,11 @@ def return_template(request: HttpRequest, extension: str) -> HttpResponse:
 
 # Workflow.
 
-
-def _run(request: HttpRequest, pk: int, action: Callable[[WasteReturn], None], success: str) -> HttpResponse:
-    waste_return = _return(request, pk)
-    try:
-        action(waste_return)
-    except ValidationError as exc:
-        return _detail(request, waste_return, exc.messages)
-    messages.success(request, success)
-    return redirect("returns:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def submit(waste_return: WasteReturn) -> None:
-        confirmations = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
-        services.return_submit(actor=request.user, version=waste_return.current_version, confirmations=confirmations)
-
-    return _run(request, pk, submit, _("The return was submitted to the inspector."))
-
-
-@login_required
-@require_POST
-def return_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    def accept(waste_return: WasteReturn) -> None:
-        services.return_accept(actor=request.user, version=waste_return.current_version)
-
-    return _run(request, pk, accept, _("The return was accepted."))
-
-
-@login_required
-@require_POST
-def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
-    def send_back(waste_return: WasteReturn) -> None:
-        reasons = request.POST.get("reasons", "")
-        services.return_send_back(actor=request.user, version=waste_return.current_version, reasons=reasons)
-
-    return _run(request, pk, send_back, _("The return was sent back to the enterprise."))
-
-
-@login_required
-@require_POST
-def return_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    def correct(waste_return: WasteReturn) -> None:
-        services.return_correct(actor=request.user, waste_return=waste_return)
-
-    return _run(request, pk, correct, _("A new version was started; edit it and submit it again."))
+return_submit = PAGES.submit(services.return_submit, gettext_lazy("The return was submitted to the inspector."))
+return_accept = PAGES.accept(services.return_accept, gettext_lazy("The return was accepted."))
+return_send_back = PAGES.send_back(
+    services.return_send_back, gettext_lazy("The return was sent back to the enterprise.")
+)
+return_correct = PAGES.correct(
+    services.return_correct, gettext_lazy("A new version was started; edit it and submit it again.")
+)

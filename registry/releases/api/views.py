@@ -1,7 +1,6 @@
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -9,17 +8,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.views import BaseViewSet
-from portal.permissions import Action
 from registry.releases import selectors, services
 from registry.releases.api import serializers as s
 from registry.releases.filters import ReleaseReportFilterSet
 from registry.releases.models import ReleaseReport, ReleaseVersion
 from registry.returns.api import serializers as returns
-from registry.returns.api.views import _version_number
+from registry.returns.pages import FilingApiMixin
 from registry.returns.selectors import LineDifference
 
 
-class ReleaseReportViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+@extend_schema_view(
+    version=extend_schema(responses=s.ReleaseVersionDetailSerializer),
+    diff=extend_schema(responses=s.ReleaseDifferenceSerializer(many=True)),
+)
+class ReleaseReportViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Annual release reports (PRTR). Writes go through registry.releases.services; a line's errors name its line
     and field in the one error envelope (portal.api.exceptions)."""
 
@@ -28,20 +30,12 @@ class ReleaseReportViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     # Reports are never public as such: the published register has its own routes.
     permission_classes = [IsAuthenticated]
     filterset_class = ReleaseReportFilterSet
-    permission_actions = {
-        "create": Action.FILE, "update": Action.FILE, "submit": Action.FILE, "correct": Action.FILE,
-        "accept": Action.DECIDE, "send_back": Action.DECIDE,
-    }  # fmt: skip
+    version_serializer = s.ReleaseVersionDetailSerializer
+    difference_serializer = s.ReleaseDifferenceSerializer
 
     def _detail(self, report: ReleaseReport, code: int = status.HTTP_200_OK) -> Response:
         report = self.get_queryset().get(pk=report.pk)
         return Response(s.ReportDetailSerializer(report).data, status=code)
-
-    @staticmethod
-    def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def _current(self) -> tuple[ReleaseReport, ReleaseVersion]:
         report = self.get_object()
@@ -96,27 +90,12 @@ class ReleaseReportViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         services.report_correct(actor=request.user, report=self.get_object())
         return self._detail(self.get_object())
 
-    @extend_schema(responses=s.ReleaseVersionDetailSerializer)
-    @action(detail=True, url_path=r"versions/(?P<number>\d+)")
-    def version(self, request: Request, pk: str, number: str) -> Response:
-        version = get_object_or_404(self.get_object().versions, number=number)
-        return Response(s.ReleaseVersionDetailSerializer(version).data)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int, required=True)],
-        responses=s.ReleaseDifferenceSerializer(many=True),
-    )
-    @action(detail=True)
-    def diff(self, request: Request, pk: str) -> Response:
-        versions = self.get_object().versions
-        older = get_object_or_404(versions, number=_version_number(request, "from"))
-        newer = get_object_or_404(versions, number=_version_number(request, "to"))
-        rows = [
+    def differences(self, older: ReleaseVersion, newer: ReleaseVersion) -> list[Any]:
+        return [
             _difference(part, difference)
             for part, differences in selectors.version_difference(older, newer).items()
             for difference in differences
         ]
-        return Response(s.ReleaseDifferenceSerializer(rows, many=True).data)
 
 
 def _difference(part: str, difference: LineDifference) -> dict[str, Any]:

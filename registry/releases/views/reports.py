@@ -1,28 +1,27 @@
 """Pages of release reports: enterprise staff file and correct, inspectors review (their queue, by region) and
 decide. Built as the returns' pages are, on the returns' forms for filing, uploading, explaining and reasons."""
 
-from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.permissions import Action, can, require
-from registry.models import Enterprise
 from registry.permits.models import Substance
 from registry.releases import selectors, services, template
 from registry.releases.checks import ReleaseWarning
 from registry.releases.filters import ReleaseReportFilterSet
 from registry.releases.forms import ReleaseLineForm, TransferLineForm
-from registry.releases.models import ReleaseReport, ReleaseYear
+from registry.releases.models import ReleaseReport, ReleaseVersion, ReleaseYear
+from registry.returns import pages
 from registry.returns.checks import Issue
 from registry.returns.forms import NewReturnForm, ReasonsForm, ReturnUploadForm, SubmitForm
-from registry.returns.models import ReturnStatus
 
 PAGE_SIZE = 50
 
@@ -34,20 +33,7 @@ def _report(request: HttpRequest, pk: int) -> ReleaseReport:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports the user sees; an inspector's list opens on the queue of what awaits a decision."""
-    may_decide = can(request.user, Action.DECIDE)
-    data = request.GET.copy()
-    if may_decide and "status" not in data:
-        data["status"] = ReturnStatus.SUBMITTED
-    filterset = ReleaseReportFilterSet(data, queryset=selectors.report_list(user=request.user))
-    reports = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter": filterset,
-        "page": page,
-        "query": request.GET.copy(),
-        "may_file": Enterprise.objects.restrict(request.user, Action.FILE).exists(),
-        "may_decide": may_decide,
-    }
+    context = pages.list_context(request, ReleaseReportFilterSet, selectors.report_list(user=request.user), PAGE_SIZE)
     return render(request, "releases/list.html", context)
 
 
@@ -95,39 +81,14 @@ def _detail(
     return render(request, "releases/detail.html", context, status=400 if errors else 200)
 
 
-@login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _report(request, pk))
+def _version_lines(version: ReleaseVersion) -> dict[str, Any]:
+    return {"releases": selectors.version_releases(version), "transfers": selectors.version_transfers(version)}
 
 
-@login_required
-def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    report = _report(request, pk)
-    version = get_object_or_404(report.versions, number=number)
-    context = {
-        "report": report,
-        "version": version,
-        "releases": selectors.version_releases(version),
-        "transfers": selectors.version_transfers(version),
-        "warnings": [
-            (warning, version.confirmations.get(warning.key, ""))
-            for warning in map(ReleaseWarning.from_stored, version.warnings)
-        ],
-    }
-    return render(request, "releases/version.html", context)
-
-
-@login_required
-def report_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    numbers = [request.GET.get(name, "") for name in ("from", "to")]
-    if not all(number.isascii() and number.isdecimal() and len(number) <= 5 for number in numbers):
-        return HttpResponse(_("Give two version numbers: ?from=1&to=2."), status=400)
-    older = get_object_or_404(report.versions, number=numbers[0])
-    newer = get_object_or_404(report.versions, number=numbers[1])
-    context = {"report": report, "older": older, "newer": newer,
-               "differences": selectors.version_difference(older, newer)}  # fmt: skip
-    return render(request, "releases/diff.html", context)
+PAGES = pages.FilingPages(get=_report, detail=_detail, url="releases:detail", name="report")
+report_detail = PAGES.detail_view()
+report_version = PAGES.version_view("releases/version.html", _version_lines, ReleaseWarning)
+report_diff = PAGES.diff_view("releases/diff.html", selectors.version_difference)
 
 
 # A draft's lines, each added or changed on a page of its own.
@@ -223,52 +184,11 @@ def report_template(request: HttpRequest, part: str, extension: str) -> HttpResp
 
 # Workflow.
 
-
-def _run(request: HttpRequest, pk: int, action: Callable[[ReleaseReport], None], success: str) -> HttpResponse:
-    report = _report(request, pk)
-    try:
-        action(report)
-    except ValidationError as exc:
-        return _detail(request, report, exc.messages)
-    messages.success(request, success)
-    return redirect("releases:detail", pk=pk)
-
-
-@login_required
-@require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def submit(report: ReleaseReport) -> None:
-        confirmations = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
-        assert report.current is not None
-        services.report_submit(actor=request.user, version=report.current, confirmations=confirmations)
-
-    return _run(request, pk, submit, _("The report was submitted to the inspector."))
-
-
-@login_required
-@require_POST
-def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    def accept(report: ReleaseReport) -> None:
-        assert report.current is not None
-        services.report_accept(actor=request.user, version=report.current)
-
-    return _run(request, pk, accept, _("The report was accepted."))
-
-
-@login_required
-@require_POST
-def report_send_back(request: HttpRequest, pk: int) -> HttpResponse:
-    def send_back(report: ReleaseReport) -> None:
-        assert report.current is not None
-        services.report_send_back(actor=request.user, version=report.current, reasons=request.POST.get("reasons", ""))
-
-    return _run(request, pk, send_back, _("The report was sent back to the enterprise."))
-
-
-@login_required
-@require_POST
-def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    def correct(report: ReleaseReport) -> None:
-        services.report_correct(actor=request.user, report=report)
-
-    return _run(request, pk, correct, _("A new version was started; edit it and submit it again."))
+report_submit = PAGES.submit(services.report_submit, gettext_lazy("The report was submitted to the inspector."))
+report_accept = PAGES.accept(services.report_accept, gettext_lazy("The report was accepted."))
+report_send_back = PAGES.send_back(
+    services.report_send_back, gettext_lazy("The report was sent back to the enterprise.")
+)
+report_correct = PAGES.correct(
+    services.report_correct, gettext_lazy("A new version was started; edit it and submit it again.")
+)

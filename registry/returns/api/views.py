@@ -1,8 +1,7 @@
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,10 +15,15 @@ from registry.models import Enterprise
 from registry.returns import selectors, services
 from registry.returns.api import serializers as s
 from registry.returns.filters import LateFilerFilterSet, ReturnFilterSet, WasteCodeFilterSet
-from registry.returns.models import WasteCode, WasteReturn
+from registry.returns.models import ReturnVersion, WasteCode, WasteReturn
+from registry.returns.pages import FilingApiMixin
 
 
-class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+@extend_schema_view(
+    version=extend_schema(responses=s.VersionDetailSerializer),
+    diff=extend_schema(responses=s.DifferenceSerializer(many=True)),
+)
+class ReturnViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Annual waste returns. Writes go through registry.returns.services; a line's errors name its line and field
     (portal.api.exceptions answers services.LinesInvalid and WarningsUnconfirmed)."""
 
@@ -28,10 +32,8 @@ class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     # Returns are never public: an anonymous client is asked to authenticate (401).
     permission_classes = [IsAuthenticated]
     filterset_class = ReturnFilterSet
-    permission_actions = {
-        "create": Action.FILE, "update": Action.FILE, "submit": Action.FILE, "correct": Action.FILE,
-        "accept": Action.DECIDE, "send_back": Action.DECIDE,
-    }  # fmt: skip
+    version_serializer = s.VersionDetailSerializer
+    difference_serializer = s.DifferenceSerializer
 
     def _detail(self, waste_return: WasteReturn, code: int = status.HTTP_200_OK) -> Response:
         waste_return = self.get_queryset().get(pk=waste_return.pk)
@@ -53,12 +55,6 @@ class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
         data = self._valid(s.LinesSerializer, request)
         services.draft_replace_lines(actor=request.user, version=waste_return.current_version, lines=data["lines"])
         return self._detail(waste_return)
-
-    @staticmethod
-    def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     @extend_schema(request=s.SubmitSerializer, responses=s.ReturnDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -92,29 +88,8 @@ class ReturnViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
         services.return_correct(actor=request.user, waste_return=waste_return)
         return self._detail(waste_return)
 
-    @extend_schema(responses=s.VersionDetailSerializer)
-    @action(detail=True, url_path=r"versions/(?P<number>\d+)")
-    def version(self, request: Request, pk: str, number: str) -> Response:
-        version = get_object_or_404(self.get_object().versions, number=number)
-        return Response(s.VersionDetailSerializer(version).data)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("from", int, required=True), OpenApiParameter("to", int, required=True)],
-        responses=s.DifferenceSerializer(many=True),
-    )
-    @action(detail=True)
-    def diff(self, request: Request, pk: str) -> Response:
-        versions = self.get_object().versions
-        older = get_object_or_404(versions, number=_version_number(request, "from"))
-        newer = get_object_or_404(versions, number=_version_number(request, "to"))
-        return Response(s.DifferenceSerializer(selectors.version_difference(older, newer), many=True).data)
-
-
-def _version_number(request: Request, name: str) -> int:
-    value = request.query_params.get(name, "")
-    if not (value.isascii() and value.isdecimal()) or len(value) > 5:  # isdecimal() alone takes any script's digits
-        raise ValidationError({name: "Give a version number."})
-    return int(value)
+    def differences(self, older: ReturnVersion, newer: ReturnVersion) -> list[Any]:
+        return selectors.version_difference(older, newer)
 
 
 class LateFilerViewSet(BaseViewSet):
