@@ -15,7 +15,7 @@ from portal.audit import AuditedModel, AuditedQuerySet
 from portal.permissions import PublicQuerySet
 from registry.models import Enterprise, EnterpriseScopedQuerySet
 from registry.permits.models import EmissionSource, Substance
-from registry.returns.models import ReturnEvent, ReturnStatus, WasteCode
+from registry.returns.models import FilingVersion, ReturnEvent, WasteCode
 
 
 class ReleaseMedium(models.TextChoices):
@@ -169,7 +169,7 @@ class ReleaseReport(models.Model):
         return self.current
 
 
-class ReleaseVersion(AuditedModel):
+class ReleaseVersion(FilingVersion):
     """A version's workflow is audited as a return version's is; its lines are recorded with it."""
 
     audit_parent = "report"
@@ -180,28 +180,6 @@ class ReleaseVersion(AuditedModel):
     report = models.ForeignKey(
         ReleaseReport, on_delete=models.CASCADE, related_name="versions", verbose_name=_("release report")
     )
-    number = models.PositiveSmallIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("submitted by"),
-    )  # fmt: skip
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("decided by"),
-    )  # fmt: skip
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    reasons = models.TextField(_("the inspector's reasons"), blank=True)
-    # Frozen at submission, as a return version's: the warnings as codes and parameters, and {key: explanation}.
-    warnings = models.JSONField(default=list, blank=True)
-    confirmations = models.JSONField(_("the filer's explanations"), default=dict, blank=True)
-
-    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "number"]
@@ -216,10 +194,6 @@ class ReleaseVersion(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == ReturnStatus.DRAFT
 
 
 class ReleaseLine(models.Model):

@@ -194,19 +194,11 @@ def _explanations(value: object) -> str:
     return "; ".join(f"{warning_subject(str(key))}: {text}" for key, text in value.items())
 
 
-class ReturnVersion(AuditedModel):
-    """A version's workflow is audited: its status, who submitted and decided it, the reasons and the filer's
-    explanations. The warnings are what the checks said at submission, kept on the version, not a change."""
+class FilingVersion(AuditedModel):
+    """What every version of a filing holds (a waste return's, a release report's): its number and status, who
+    created, submitted and decided it and when, the inspector's reasons, and, frozen at submission, the warnings and
+    the filer's explanations of them."""
 
-    audit_parent = "waste_return"
-    audit_exclude = ("warnings",)
-    audit_formats = {"confirmations": _explanations}
-    audit_enterprise = "waste_return__enterprise_id"
-    audit_region = "waste_return__enterprise__region_id"
-
-    waste_return = models.ForeignKey(
-        WasteReturn, on_delete=models.CASCADE, related_name="versions", verbose_name=_("waste return")
-    )
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT)
     created_by = models.ForeignKey(
@@ -240,6 +232,28 @@ class ReturnVersion(AuditedModel):
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReturnStatus.DRAFT
+
+
+class ReturnVersion(FilingVersion):
+    """A version's workflow is audited: its status, who submitted and decided it, the reasons and the filer's
+    explanations. The warnings are what the checks said at submission, kept on the version, not a change."""
+
+    audit_parent = "waste_return"
+    audit_exclude = ("warnings",)
+    audit_formats = {"confirmations": _explanations}
+    audit_enterprise = "waste_return__enterprise_id"
+    audit_region = "waste_return__enterprise__region_id"
+
+    waste_return = models.ForeignKey(
+        WasteReturn, on_delete=models.CASCADE, related_name="versions", verbose_name=_("waste return")
+    )
+
+    class Meta:
         db_table = "registry_returnversion"
         ordering = ["waste_return", "number"]
         verbose_name = _("return version")
@@ -253,10 +267,6 @@ class ReturnVersion(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.waste_return} v{self.number}"
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == ReturnStatus.DRAFT
 
 
 AMOUNT_FIELDS = ("opening", "generated", "received", "recycled", "disposed", "transferred", "closing")
