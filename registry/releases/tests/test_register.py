@@ -77,7 +77,7 @@ def test_the_public_page_shows_the_source_against_its_limit(smelter, web):
 
 
 def test_an_unverified_permit_and_an_unpublished_source_stay_off_the_public_page(enterprise_a, thresholds, web):
-    hidden = EmissionSourceFactory(enterprise=enterprise_a, code="0009", is_published=False)
+    hidden = EmissionSourceFactory(enterprise=enterprise_a, code="HIDDEN-9", is_published=False)
     draft = PermitFactory(enterprise=enterprise_a)
     EmissionLimitFactory(permit=draft, source=hidden, substance=thresholds["SOx"].substance)
     accepted_report(
@@ -85,7 +85,7 @@ def test_an_unverified_permit_and_an_unpublished_source_stay_off_the_public_page
         releases=[{"medium": "air", "substance": "SOx", "source": hidden, "kg_per_year": "200000"}],
     )  # fmt: skip
     public = page(web(None), enterprise_a)
-    assert "0009" not in public and 'id="map"' not in public
+    assert "HIDDEN-9" not in public and 'id="map"' not in public
     assert list(register.published_sources()) == []
 
 
