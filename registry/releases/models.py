@@ -15,7 +15,7 @@ from portal.audit import AuditedModel, AuditedQuerySet
 from portal.permissions import PublicQuerySet
 from registry.models import Enterprise, EnterpriseScopedQuerySet
 from registry.permits.models import EmissionSource, Substance
-from registry.returns.models import FilingVersion, ReturnEvent, WasteCode
+from registry.returns.models import FilingReport, FilingVersion, ReturnEvent, WasteCode
 
 
 class ReleaseMedium(models.TextChoices):
@@ -138,17 +138,13 @@ class ReleaseReportQuerySet(EnterpriseScopedQuerySet):
     reads accepted figures above the thresholds through the public register's selectors."""
 
 
-class ReleaseReport(models.Model):
+class ReleaseReport(FilingReport):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="release_reports", verbose_name=_("enterprise")
     )
-    year = models.PositiveSmallIntegerField(_("reporting year"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The newest version, and the newest accepted one (the figures that count and are published).
     current = models.ForeignKey("ReleaseVersion", on_delete=models.PROTECT, null=True, related_name="+")
     accepted = models.ForeignKey("ReleaseVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
-    late = models.BooleanField(_("filed after the deadline"), default=False)
 
     objects = ReleaseReportQuerySet.as_manager()
 
@@ -157,9 +153,6 @@ class ReleaseReport(models.Model):
         verbose_name = _("release report")
         verbose_name_plural = _("release reports")
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="release_report_one_per_year")]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} — {self.year}"
 
     @property
     def current_version(self) -> "ReleaseVersion":

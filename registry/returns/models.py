@@ -142,17 +142,31 @@ class WasteReturnQuerySet(EnterpriseScopedQuerySet):
     The public sees no return: accepted figures reach it through the statistics."""
 
 
-class WasteReturn(models.Model):
+class FilingReport(models.Model):
+    """What every filing holds besides its versions (a waste return, a release report): its year, and when it was
+    first submitted and whether late. Each names its enterprise and its newest and newest accepted versions itself,
+    as keys to its own version model."""
+
+    year = models.PositiveSmallIntegerField(_("reporting year"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    late = models.BooleanField(_("filed after the deadline"), default=False)
+    enterprise: Enterprise
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.year}"
+
+
+class WasteReturn(FilingReport):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="waste_returns", verbose_name=_("enterprise")
     )
-    year = models.PositiveSmallIntegerField(_("reporting year"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The newest version, and the newest accepted one (the figures that count for statistics).
     current = models.ForeignKey("ReturnVersion", on_delete=models.PROTECT, null=True, related_name="+")
     accepted = models.ForeignKey("ReturnVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
-    late = models.BooleanField(_("filed after the deadline"), default=False)
 
     objects = WasteReturnQuerySet.as_manager()
 
@@ -162,9 +176,6 @@ class WasteReturn(models.Model):
         verbose_name = _("waste return")
         verbose_name_plural = _("waste returns")
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="return_one_per_enterprise_year")]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} — {self.year}"
 
     @property
     def current_version(self) -> "ReturnVersion":
