@@ -12,29 +12,23 @@ resident set size (a child process does the ingest).
 Targets (issue 13): the ingest's rate at least 0.8 of the floor's, peak memory under 300 MB.
 """
 
-import collections
 import csv
 import datetime
-import functools
 import io
-import multiprocessing
 import os
-import resource
 import time
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.files import File
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
-from monitoring import services, staging
+from bench.timing import copied_out, copy_in_seconds, ingest_in_child
+from monitoring import services
 from monitoring.models import Medium, MonitoringPoint, Pollutant, Result, Submission
 from monitoring.partitions import ensure_result_partitions
 from monitoring.reference import load_monitoring_reference
-from portal import tasks as portal_tasks
 from portal.models import User
 from registry.models import Enterprise, Membership, Region
 from registry.reference import load_regions
@@ -150,11 +144,7 @@ def _floor_rates(submission: Submission) -> tuple[float, float]:
     """COPY the stored results into a copy of the results table with its indexes and constraints: first without,
     then with its foreign keys (checked at commit, one lookup per row and key)."""
     with connection.cursor() as cursor:
-        rows = io.BytesIO()
-        select = f"SELECT * FROM monitoring_result WHERE submission_id = {submission.pk}"
-        with cursor.cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
-            for block in copy:
-                rows.write(block)
+        rows = copied_out(cursor, f"SELECT * FROM monitoring_result WHERE submission_id = {submission.pk}")
         cursor.execute("CREATE TABLE bench_floor (LIKE monitoring_result INCLUDING ALL)")
         without_keys = _copy_into_floor(cursor, rows)
         cursor.execute("TRUNCATE bench_floor")
@@ -170,60 +160,7 @@ def _floor_rates(submission: Submission) -> tuple[float, float]:
 
 
 def _copy_into_floor(cursor: CursorWrapper, rows: io.BytesIO) -> float:
-    rows.seek(0)
-    started = time.perf_counter()
-    with transaction.atomic(), cursor.cursor.copy("COPY bench_floor FROM STDIN") as copy:
-        while block := rows.read(1 << 20):
-            copy.write(block)
-    return ROWS / (time.perf_counter() - started)
-
-
-class _Unsent:
-    """A task the ingest enqueues (the statistics' refresh, messages), left to a worker of its own as in production
-    rather than run inside the ingest's process; the refresh is timed on its own afterwards."""
-
-    def apply_async(self, *args: object, **kwargs: object) -> None:
-        pass
-
-
-class _Phases:
-    """Where the ingest's time goes: each statement (by its first words), the file's reading and COPY, and the
-    commits (where the deferred foreign keys are checked); what is left is Python between them."""
-
-    def __init__(self) -> None:
-        self.seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
-
-    def statement(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds[" ".join(sql.split())[:90]] += time.perf_counter() - started
-
-    def timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.seconds[label] += time.perf_counter() - started
-
-        return wrapper
-
-
-def _ingest_in_child(submission_id: int, queue: multiprocessing.Queue) -> None:
-    connections.close_all()
-    portal_tasks.registered_task = lambda name: _Unsent()  # type: ignore[assignment,return-value]
-    phases = _Phases()
-    monkey = pytest.MonkeyPatch()  # in the child only, which ends after the ingest
-    monkey.setattr(staging, "_copy", phases.timed("reading the file, COPY into the staging table", staging._copy))
-    monkey.setattr(connection, "commit", phases.timed("COMMIT (the deferred foreign keys' checks)", connection.commit))
-    started = time.perf_counter()
-    with connection.execute_wrapper(phases.statement):
-        services.submission_ingest_file(submission_id=submission_id)
-    elapsed = time.perf_counter() - started
-    queue.put((elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, dict(phases.seconds)))
+    return ROWS / copy_in_seconds(cursor, "bench_floor", rows)
 
 
 def test_ingest_a_million_results(tmp_path, settings):
@@ -240,12 +177,9 @@ def test_ingest_a_million_results(tmp_path, settings):
         submission = Submission.objects.create(
             enterprise=enterprise, submitted_by=user, channel="file", file=File(handle, name="results.csv")
         )
-    connections.close_all()
-    queue: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
-    child = multiprocessing.get_context("fork").Process(target=_ingest_in_child, args=(submission.pk, queue))
-    child.start()
-    elapsed, peak_mb, phases = queue.get(timeout=1800)
-    child.join()
+    elapsed, peak_mb, phases = ingest_in_child(
+        lambda: services.submission_ingest_file(submission_id=submission.pk), timeout=1800
+    )
     submission.refresh_from_db()
     assert submission.status == "processed", submission.errors[:5]
     stored = Result.objects.filter(submission=submission).count()

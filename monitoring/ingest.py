@@ -13,7 +13,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from monitoring import partitions
 from monitoring.models import Averaging, MonitoringPoint, Pollutant, Result, Unit
@@ -130,7 +130,8 @@ def _value(raw: str) -> tuple[Decimal | None, bool, str, str]:
     return value, below, "", ""
 
 
-def _datetime(text: str) -> datetime.datetime | None:
+def parse_moment(text: str) -> datetime.datetime | None:
+    """A date and time as machines write it (ISO 8601), or None; shared with monitoring.emissions."""
     try:
         return datetime.datetime.fromisoformat(text)  # fast, and covers ISO 8601 as machines write it
     except ValueError:
@@ -152,8 +153,12 @@ def _text_errors(number: int, text: Mapping[str, str]) -> list[RowError]:
     return errors
 
 
-def _moment_error(sampled_at: datetime.datetime, now: datetime.datetime) -> tuple[str, str]:
-    """An error's code and message, or two empty strings."""
+def moment_error(
+    sampled_at: datetime.datetime,
+    now: datetime.datetime,
+    future: str = gettext_noop("the sampling time is in the future."),
+) -> tuple[str, str]:
+    """An error's code and message, or two empty strings; `future` says what is in the future."""
     if (offset := sampled_at.utcoffset()) is None:  # a naive time
         return "time_zone_required", _("give the time zone, e.g. +05:00.")
     if abs(offset) >= MAX_OFFSET:
@@ -162,7 +167,7 @@ def _moment_error(sampled_at: datetime.datetime, now: datetime.datetime) -> tupl
         values.check_moment(sampled_at, now=now)
     except ValidationError as exc:
         if exc.code == "future":
-            return "future", _("the sampling time is in the future.")
+            return "future", _(future)
         return exc.code or "invalid", coded.from_error(exc)
     return "", ""
 
@@ -200,12 +205,12 @@ def check_row(number: int, raw: Mapping[str, Any], catalogue: Catalogue) -> tupl
     value, below, problem, reason = _value(text["value"])
     if problem:
         errors.append(RowError(number, "value", problem, reason))
-    sampled_at = _datetime(text["sampled_at"])
+    sampled_at = parse_moment(text["sampled_at"])
     if sampled_at is None:
         message = _("“%(value)s” is not a date and time (ISO 8601, e.g. 2024-05-01T10:00:00+05:00).")
         errors.append(RowError(number, "sampled_at", "invalid", message % {"value": values.shown(text["sampled_at"])}))
     else:
-        problem, reason = _moment_error(sampled_at, catalogue.now)
+        problem, reason = moment_error(sampled_at, catalogue.now)
         if problem:
             errors.append(RowError(number, "sampled_at", problem, reason))
     if text["averaging"] not in _AVERAGING_INDEX:

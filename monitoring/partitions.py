@@ -1,4 +1,6 @@
-"""The results table by month of sampling, on PostgreSQL (declarative RANGE partitioning on `sampled_at`).
+"""Tables partitioned by month on PostgreSQL (declarative RANGE partitioning on a timestamp): the monitoring results by
+`sampled_at` (`RESULTS`) and the continuous emission values by `interval_start` (monitoring.emissions, its own
+`MonthlyTable`). What follows says it of the results; the emission values are partitioned alike, for the same reasons.
 
 Why monthly: a national network of 150 stations x 20 pollutants hourly is about 26 million results a year, a
 500-source emission network later two or three times that. A month is then 2-6 million rows: its indexes stay in
@@ -9,7 +11,7 @@ the planner on every query that is not pruned.
 
 Each partition covers a calendar month in the portal's time zone (settings.TIME_ZONE), the zone `sampled_on` and the
 yearly statistics are reckoned in: a year is exactly twelve partitions. There is no default partition: a row of a
-month without a partition is refused, so every insert path first calls `ensure_result_partitions` for the range it
+month without a partition is refused, so every insert path first calls `prepare_for_rows` for the months it
 writes (a default partition would make every later partition's creation scan and move its rows). Beat creates the
 coming months ahead.
 
@@ -27,7 +29,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -44,9 +47,7 @@ from monitoring.models import Result, ResultArchive, Submission
 
 logger = logging.getLogger(__name__)
 
-TABLE = Result._meta.db_table
 AHEAD_MONTHS = 3  # beat keeps this many months after the current one ready
-NAME = re.compile(rf"^{TABLE}_p(\d{{4}})_(\d{{2}})$")
 Month = tuple[int, int]
 
 
@@ -57,8 +58,8 @@ class ArchiveRefused(Exception):
 class MissingPartitions(Exception):
     """Raised within `created_apart()` for the months of rows about to be stored that have no partition yet."""
 
-    def __init__(self, months: list[Month]) -> None:
-        super().__init__(", ".join(partition_name(month) for month in months))
+    def __init__(self, names: list[str], months: list[Month]) -> None:
+        super().__init__(", ".join(names))
         self.months = months
 
 
@@ -69,23 +70,14 @@ _APART: ContextVar[bool] = ContextVar("partitions_created_apart", default=False)
 def created_apart() -> Iterator[None]:
     """Within: `prepare_for_rows` raises MissingPartitions rather than create a partition in the current transaction.
     For a long transaction (a file's ingest): attaching a partition takes a SHARE ROW EXCLUSIVE lock on every table
-    results refer to (points, submissions, alerts, norms, pollutants, rule sets), which would keep every other writer
-    of those tables waiting until the ingest commits. The caller creates the months apart, then starts again."""
+    the partitioned table refers to (points or sources, submissions, alerts, ...), which would keep every other
+    writer of those tables waiting until the ingest commits. The caller creates the months apart, then starts
+    again."""
     token = _APART.set(True)
     try:
         yield
     finally:
         _APART.reset(token)
-
-
-def partitioned() -> bool:
-    """Whether the results table is partitioned (PostgreSQL, migrated)."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "p"
 
 
 def _zone() -> ZoneInfo:
@@ -114,90 +106,242 @@ def month_of(moment: datetime.datetime) -> Month:
     return local.year, local.month
 
 
+@dataclass(frozen=True)
+class MonthlyTable:
+    """A table partitioned by RANGE on the month (in the portal's time zone) of one timestamp `column`, each
+    partition named `<table>_pYYYY_MM`: the monitoring results and the continuous emission values."""
+
+    table: str
+    column: str
+
+    def partitioned(self) -> bool:
+        """Whether the table is partitioned (PostgreSQL, migrated)."""
+        if connection.vendor != "postgresql":
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [self.table])
+            row = cursor.fetchone()
+        return row is not None and row[0] == "p"
+
+    def partition_name(self, month: Month) -> str:
+        return f"{self.table}_p{month[0]:04d}_{month[1]:02d}"
+
+    def month_of_name(self, name: str) -> Month | None:
+        match = re.fullmatch(rf"{self.table}_p(\d{{4}})_(\d{{2}})", name)
+        return (int(match[1]), int(match[2])) if match else None
+
+    def attached(self, cursor: CursorWrapper) -> set[str]:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass",
+            [self.table],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+    def _create(self, cursor: CursorWrapper, month: Month, *, attach: bool) -> str:
+        name = self.partition_name(month)
+        start, end = month_start(*month).isoformat(), month_start(*_next(month)).isoformat()
+        if attach:
+            cursor.execute(f"CREATE TABLE {name} (LIKE {self.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+            cursor.execute(f"ALTER TABLE {self.table} ATTACH PARTITION {name} FOR VALUES FROM ('{start}') TO ('{end}')")
+        else:
+            cursor.execute(f"CREATE TABLE {name} PARTITION OF {self.table} FOR VALUES FROM ('{start}') TO ('{end}')")
+        return name
+
+    def ensure(self, *, ahead: int = AHEAD_MONTHS, months: Iterable[Month] = ()) -> list[str]:
+        """Make sure the partitions exist for the current month and `ahead` months after it, and for `months`
+        (those of a batch about to be stored: only months that have rows); returns the names of those created.
+
+        Runs in the caller's transaction (an ingest's, whose rows then find their partitions); the lock it takes on
+        the table (SHARE UPDATE EXCLUSIVE, held until that transaction ends) makes two creators take turns and
+        blocks neither its readers nor its writers. Only what is missing is created, so this is cheap to call on
+        every batch.
+        """
+        if not self.partitioned():
+            return []
+        month = month_of(timezone.now())
+        wanted = set(months)
+        for _ in range(ahead + 1):
+            wanted.add(month)
+            month = _next(month)
+        with connection.cursor() as cursor:
+            if {self.partition_name(month) for month in wanted} <= self.attached(cursor):
+                return []
+            created = []
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {self.table} IN SHARE UPDATE EXCLUSIVE MODE")
+                existing = self.attached(cursor)  # another creator may have committed meanwhile
+                for month in sorted(wanted):
+                    if self.partition_name(month) not in existing:
+                        created.append(self._create(cursor, month, attach=True))
+        if created:
+            logger.info("%s partitions created: %s", self.table, ", ".join(created))
+        return created
+
+    def analyze_fresh(self, months: Iterable[Month]) -> list[str]:
+        """ANALYZE the partitions of `months` that have no statistics yet (freshly created and filled by an
+        ingest): autovacuum would analyze them in a while, but until then the planner guesses their rows, and the
+        statements that follow an ingest (evaluation, alert totals, the aggregate refresh) would be planned on those
+        guesses. Run after the ingest commits (its rows are then visible to ANALYZE and its locks released)."""
+        if not self.partitioned():
+            return []
+        names = [self.partition_name(month) for month in months]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND c.relkind = 'r'"
+                " AND c.relnamespace = current_schema()::regnamespace"
+                " AND NOT EXISTS (SELECT 1 FROM pg_stats s"
+                " WHERE s.schemaname = current_schema() AND s.tablename = c.relname)",
+                [names],
+            )
+            fresh = [name for (name,) in cursor.fetchall()]
+            for name in fresh:
+                cursor.execute(f"ANALYZE {name}")
+        return fresh
+
+    def prepare_for_rows(self, months: Iterable[Month]) -> None:
+        """What every insert path calls before storing rows of `months` (`month_of` their times): their partitions
+        created now, in the caller's transaction (or MissingPartitions raised, within `created_apart()`), and
+        analyzed once it commits if they have no statistics yet."""
+        months = sorted(set(months))
+        if not self.partitioned():
+            return
+        if _APART.get():
+            with connection.cursor() as cursor:
+                attached = self.attached(cursor)
+            if missing := [month for month in months if self.partition_name(month) not in attached]:
+                raise MissingPartitions([self.partition_name(month) for month in missing], missing)
+        else:
+            self.ensure(months=months)
+        transaction.on_commit(lambda: self.analyze_fresh(months))
+
+    def stored_apart(self, store: Callable[[], None]) -> None:
+        """Run `store`, a long transaction that writes this table, within `created_apart()`: should it lack months,
+        they are created in a short transaction of their own and `store` runs again."""
+        try:
+            with created_apart():
+                store()
+        except MissingPartitions as missing:
+            self.ensure(months=missing.months)
+            store()
+
+    def convert(self, schema_editor: BaseDatabaseSchemaEditor, *, partition: bool, key: tuple[str, ...]) -> None:
+        """For a migration: turn the table into one partitioned by month (`partition`) or back into a plain one, in
+        the migration's transaction, keeping its rows, keys, checks, foreign keys and indexes under their names.
+
+        A partitioned table of the same columns is created, with a partition for every month that has rows and the
+        current one and AHEAD_MONTHS after it; the rows are moved, the old table dropped and its keys and indexes
+        recreated (indexes as partitioned indexes). PostgreSQL requires every unique key of a partitioned table to
+        include the partition key: the primary key becomes `key` (Django keeps `id` as the pk: ids stay unique, from
+        one sequence), whose identity becomes a sequence default (no identity columns on partitioned tables before
+        PostgreSQL 17). On SQLite nothing is done. The rows are moved while the table is locked: on a large table
+        this is downtime, once."""
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, old, sequence = self.table, f"{self.table}_unpartitioned", f"{self.table}_id_seq"
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
+            if (cursor.fetchone()[0] == "p") == partition:
+                return
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            constraints, indexes = _definitions(cursor, table)
+            last_id = _last_id(cursor, table)
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {old}")
+            like = f"CREATE TABLE {table} (LIKE {old} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)"
+            if partition:
+                cursor.execute(f"{like} PARTITION BY RANGE ({self.column})")
+                cursor.execute(
+                    f"SELECT DISTINCT extract(year FROM {self.column} AT TIME ZONE %s)::int,"
+                    f" extract(month FROM {self.column} AT TIME ZONE %s)::int FROM {old}",
+                    [settings.TIME_ZONE, settings.TIME_ZONE],
+                )
+                months = {(year, month) for year, month in cursor.fetchall()}
+                month = month_of(timezone.now())
+                for _ in range(AHEAD_MONTHS + 1):
+                    months.add(month)
+                    month = _next(month)
+                for month in sorted(months):
+                    self._create(cursor, month, attach=False)
+            else:
+                cursor.execute(like)
+            # The id's sequence is the old table's (an identity, or owned by its column) and goes with it.
+            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT")
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {old}")
+            cursor.execute(f"DROP TABLE {old}")
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
+            if partition:
+                cursor.execute(f"CREATE SEQUENCE {sequence} OWNED BY {table}.id")
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN id SET DEFAULT nextval('{sequence}')")
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY ({', '.join(key)})")
+            else:
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY")
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id)")
+            if last_id:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last_id])
+            for name, definition in constraints:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+            for definition in indexes:
+                cursor.execute(definition)
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _definitions(cursor: CursorWrapper, table: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A table's keys, checks and foreign keys, and its other indexes, as SQL that recreates them."""
+    cursor.execute(
+        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass"
+        " AND contype IN ('u', 'f') ORDER BY contype DESC, conname",
+        [table],
+    )
+    constraints = [(name, definition) for name, _kind, definition in cursor.fetchall()]
+    cursor.execute(
+        "SELECT indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.schemaname = current_schema()"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = to_regclass(i.indexname))",
+        [table],
+    )
+    return constraints, [definition for (definition,) in cursor.fetchall()]
+
+
+def _last_id(cursor: CursorWrapper, table: str) -> int:
+    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+    (top,) = cursor.fetchone()
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    (sequence,) = cursor.fetchone()
+    if sequence:
+        cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}")
+        top = max(top, cursor.fetchone()[0])
+    return int(top)
+
+
+RESULTS = MonthlyTable("monitoring_result", "sampled_at")
+TABLE = RESULTS.table
+
+
+def partitioned() -> bool:
+    """Whether the results table is partitioned (PostgreSQL, migrated)."""
+    return RESULTS.partitioned()
+
+
 def partition_name(month: Month) -> str:
-    return f"{TABLE}_p{month[0]:04d}_{month[1]:02d}"
+    return RESULTS.partition_name(month)
 
 
 def _attached(cursor: CursorWrapper) -> set[str]:
-    cursor.execute(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
-        [TABLE],
-    )
-    return {name for (name,) in cursor.fetchall()}
+    return RESULTS.attached(cursor)
 
 
 def ensure_result_partitions(*, ahead: int = AHEAD_MONTHS, months: Iterable[Month] = ()) -> list[str]:
-    """Make sure the partitions exist for the current month and `ahead` months after it, and for `months` (those of
-    a batch about to be stored: only months that have rows); returns the names of those created.
-
-    Runs in the caller's transaction (an ingest's, whose rows then find their partitions); the lock it takes on the
-    results table (SHARE UPDATE EXCLUSIVE, held until that transaction ends) makes two creators take turns and blocks
-    neither readers nor writers of results. Only what is missing is created, so this is cheap to call on every batch.
-    """
-    if not partitioned():
-        return []
-    month = month_of(timezone.now())
-    wanted = set(months)
-    for _ in range(ahead + 1):
-        wanted.add(month)
-        month = _next(month)
-    with connection.cursor() as cursor:
-        if {partition_name(month) for month in wanted} <= _attached(cursor):
-            return []
-        created = []
-        with transaction.atomic():
-            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE UPDATE EXCLUSIVE MODE")
-            existing = _attached(cursor)  # another creator may have committed meanwhile
-            for month in sorted(wanted):
-                name = partition_name(month)
-                if name in existing:
-                    continue
-                start, end = month_start(*month).isoformat(), month_start(*_next(month)).isoformat()
-                cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-                cursor.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{start}') TO ('{end}')")
-                created.append(name)
-    if created:
-        logger.info("results partitions created: %s", ", ".join(created))
-    return created
+    """The results table's partitions of the current month, `ahead` months after it and `months`
+    (MonthlyTable.ensure)."""
+    return RESULTS.ensure(ahead=ahead, months=months)
 
 
 def analyze_fresh_partitions(months: Iterable[Month]) -> list[str]:
-    """ANALYZE the partitions of `months` that have no statistics yet (freshly created and filled by an ingest):
-    autovacuum would analyze them in a while, but until then the planner guesses their rows, and the statements
-    that follow an ingest (evaluation, alert totals, the aggregate refresh) would be planned on those guesses.
-    Run after the ingest commits (its rows are then visible to ANALYZE and its locks released)."""
-    if not partitioned():
-        return []
-    names = [partition_name(month) for month in months]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c WHERE c.relname = ANY(%s) AND c.relkind = 'r'"
-            " AND c.relnamespace = current_schema()::regnamespace"
-            " AND NOT EXISTS (SELECT 1 FROM pg_stats s"
-            " WHERE s.schemaname = current_schema() AND s.tablename = c.relname)",
-            [names],
-        )
-        fresh = [name for (name,) in cursor.fetchall()]
-        for name in fresh:
-            cursor.execute(f"ANALYZE {name}")
-    return fresh
+    return RESULTS.analyze_fresh(months)
 
 
 def prepare_for_rows(months: Iterable[Month]) -> None:
-    """What every insert path calls before storing results of `months` (`month_of` their sampling times): their
-    partitions created now, in the caller's transaction (or MissingPartitions raised, within `created_apart()`), and
-    analyzed once it commits if they have no statistics yet."""
-    months = sorted(set(months))
-    if not partitioned():
-        return
-    if _APART.get():
-        with connection.cursor() as cursor:
-            attached = _attached(cursor)
-        if missing := [month for month in months if partition_name(month) not in attached]:
-            raise MissingPartitions(missing)
-    else:
-        ensure_result_partitions(months=months)
-    transaction.on_commit(lambda: analyze_fresh_partitions(months))
+    """Before storing results of `months` (MonthlyTable.prepare_for_rows)."""
+    RESULTS.prepare_for_rows(months)
 
 
 # Archiving old years.
@@ -219,7 +363,7 @@ def _partitions_before(cursor: CursorWrapper, cutoff: Month) -> list[str]:
     )
     names = []
     for (name,) in cursor.fetchall():
-        if (match := NAME.match(name)) and (int(match[1]), int(match[2])) < cutoff:
+        if (month := RESULTS.month_of_name(name)) and month < cutoff:
             names.append(name)
     return sorted(names)
 

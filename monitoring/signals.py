@@ -11,6 +11,13 @@ from registry.releases.signals import release_accepted
 # statistics (reports app) listen.
 submission_evaluated = Signal()
 
+# Sent in the transaction that opened or extended alerts, once their inspectors' messages are stored
+# (monitoring.services.alerts.notify_once, the one step every path that opens alerts goes through: an evaluation,
+# set-based after a staged ingest or not, an accepted release report, the continuous data and the regimes'
+# verdicts), with `alerts`: the Alert rows (enterprise loaded). An extended alert is sent again: a receiver keys
+# what it stores by the alert, so that each alert tells its listeners once.
+alert_opened = Signal()
+
 
 def on_release_accepted(sender: Any, *, report: ReleaseReport, **kwargs: Any) -> None:
     """A year's release report accepted: its releases over their permit's limits open alerts (in the accepting

@@ -13,7 +13,8 @@ every problem with its row number. A good file therefore gets the same results e
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -22,6 +23,7 @@ import psycopg
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from monitoring import partitions, sql
@@ -56,56 +58,78 @@ class Staged:
     alerts_complete: bool = True
 
 
+@dataclass(frozen=True)
+class Copied:
+    """A file COPied into a staging table: the cursor of its transaction, its header and rows, and for each column
+    the SQL that reads its cell as the row-by-row path does (stripped; NULL when the file has no such column)."""
+
+    cursor: CursorWrapper
+    header: list[str]
+    rows: int
+    columns: dict[str, str]
+
+
+@contextmanager
+def staged_file(
+    file: FieldFile, staging: str, progress: Callable[[int], None], *, columns: Sequence[str], required: Sequence[str]
+) -> Iterator[Copied]:
+    """Within: a transaction (with BULK_SETTINGS) whose temporary table `staging` holds the file's rows as text
+    (`copy_file`), analyzed. NotUsual, everything rolled back, for a file without rows, with a column twice or
+    without a `required` one, and for any value the block's SQL cannot read (DataError) or any duplicate
+    (IntegrityError): the row-by-row path then says what is wrong where. Shared with monitoring.emissions.staging."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for setting in sql.BULK_SETTINGS:
+                cursor.execute(setting)
+            header, rows, strip = copy_file(cursor, file, staging, progress)
+            if any(name not in header for name in required) or not rows or len(set(header)) != len(header):
+                raise NotUsual
+            cursor.execute(f"ANALYZE {staging}")  # without statistics the planner joins a million rows in a loop
+            cell = "btrim(c{}, %(spaces)s)" if strip else "c{}"
+            cells = {name: (cell.format(header.index(name)) if name in header else "NULL") for name in columns}
+            yield Copied(cursor, header, rows, cells)
+    # A value not read as a number or a time, a duplicate; COPY's errors come from psycopg itself.
+    except (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError) as exc:
+        raise NotUsual from exc
+
+
 def ingest(submission: Submission, *, ruleset_id: int, progress: Callable[[int], None]) -> Staged:
     """Store the file's results evaluated, in the caller's transaction, telling `progress` the rows read as it goes;
     returns what it stored. Raises NotUsual, having rolled back everything it did, when the file needs the row-by-row
     path."""
     staging, checked = f"monitoring_staging_{submission.pk}", f"monitoring_checked_{submission.pk}"
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            for setting in sql.BULK_SETTINGS:
-                cursor.execute(setting)
-            header, rows, strip = _copy(cursor, submission, staging, progress)
-            missing = [column for column in REQUIRED if column not in header]
-            if missing or not rows or len(set(header)) != len(header):
-                raise NotUsual
-            archived = partitions.archived_before()
-            cursor.execute(f"ANALYZE {staging}")  # without statistics the planner joins a million rows in a loop
-            params: dict[str, Any] = {
-                "zone": settings.TIME_ZONE,
-                "usual_times": sql.USUAL_TIMES,
-                "averagings": Averaging.values,
-                "enterprise": submission.enterprise_id,
-                "now": timezone.now(),
-                # The checks of the row-by-row path (monitoring.ingest) on what the columns hold.
-                # Nor a result of an archived year (the row-by-row path says why).
-                "earliest": max(values.EARLIEST, partitions.year_range(archived)[0]) if archived else values.EARLIEST,
-                "decimal_places": VALUE_COLUMN["decimal_places"],
-                "method_length": TEXT_COLUMNS["method"],
-                "laboratory_length": TEXT_COLUMNS["laboratory"],
-                "ruleset": ruleset_id,
-                "submission": submission.pk,
-                "spaces": SPACES,
-            }
-            # Each cell as the row-by-row path reads it: stripped, and NULL when the file has no such column.
-            cell = "btrim(c{}, %(spaces)s)" if strip else "c{}"
-            columns = {name: (cell.format(header.index(name)) if name in header else "NULL") for name in COLUMNS}
-            cursor.execute(sql.CHECKED.format(staging=staging, checked=checked, **columns), params)
-            staged, months, exceeding = _summary(cursor, checked, rows)
-            partitions.prepare_for_rows(months)  # the months' partitions (monitoring.partitions)
-            # The alerts of the file's series are opened and updated by SQL: the audit trail compares them before
-            # and after (once, each alert's name read once).
-            points, pollutants = {point for point, _ in staged.series}, {pollutant for _, pollutant in staged.series}
-            with audit.track(Alert.objects.filter(point_id__in=points, pollutant_id__in=pollutants)):
-                _open_alerts(cursor, staged, exceeding, params)
-                if staged.alerts_complete:
-                    _set_persistent(cursor, staged, checked)
-            cursor.execute(sql.STORE.format(checked=checked), params)
-            submission.sampled_from, submission.sampled_to = staged.first, staged.last  # saved by the caller
-            cursor.execute(f"DROP TABLE {staging}, {checked}")
-    # A value not read as a number or a time, a duplicate result; COPY's errors come from psycopg itself.
-    except (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError) as exc:
-        raise NotUsual from exc
+    with staged_file(submission.file, staging, progress, columns=COLUMNS, required=REQUIRED) as copied:
+        cursor = copied.cursor
+        archived = partitions.archived_before()
+        params: dict[str, Any] = {
+            "zone": settings.TIME_ZONE,
+            "usual_times": sql.USUAL_TIMES,
+            "averagings": Averaging.values,
+            "enterprise": submission.enterprise_id,
+            "now": timezone.now(),
+            # The checks of the row-by-row path (monitoring.ingest) on what the columns hold.
+            # Nor a result of an archived year (the row-by-row path says why).
+            "earliest": max(values.EARLIEST, partitions.year_range(archived)[0]) if archived else values.EARLIEST,
+            "decimal_places": VALUE_COLUMN["decimal_places"],
+            "method_length": TEXT_COLUMNS["method"],
+            "laboratory_length": TEXT_COLUMNS["laboratory"],
+            "ruleset": ruleset_id,
+            "submission": submission.pk,
+            "spaces": SPACES,
+        }
+        cursor.execute(sql.CHECKED.format(staging=staging, checked=checked, **copied.columns), params)
+        staged, months, exceeding = _summary(cursor, checked, copied.rows)
+        partitions.prepare_for_rows(months)  # the months' partitions (monitoring.partitions)
+        # The alerts of the file's series are opened and updated by SQL: the audit trail compares them before
+        # and after (once, each alert's name read once).
+        points, pollutants = {point for point, _ in staged.series}, {pollutant for _, pollutant in staged.series}
+        with audit.track(Alert.objects.filter(point_id__in=points, pollutant_id__in=pollutants)):
+            _open_alerts(cursor, staged, exceeding, params)
+            if staged.alerts_complete:
+                _set_persistent(cursor, staged, checked)
+        cursor.execute(sql.STORE.format(checked=checked), params)
+        submission.sampled_from, submission.sampled_to = staged.first, staged.last  # saved by the caller
+        cursor.execute(f"DROP TABLE {staging}, {checked}")
     return staged
 
 
@@ -192,13 +216,13 @@ def _set_persistent(cursor: CursorWrapper, staged: Staged, checked: str) -> None
     cursor.execute(sql.SET_PERSISTENT, {"alerts": alert_ids, "flags": flags})
 
 
-def _copy(
-    cursor: CursorWrapper, submission: Submission, staging: str, progress: Callable[[int], None]
+def copy_file(
+    cursor: CursorWrapper, file: FieldFile, staging: str, progress: Callable[[int], None]
 ) -> tuple[list[str], int, bool]:
     """COPY the file into a table of text columns c0, c1, ... (one per header column), each row read as the
     row-by-row path reads it: missing cells empty, cells beyond the header dropped, blank rows skipped, and stripped
     (unless the third value returned says the SQL must strip them). Returns the header and the number of rows."""
-    with submission.file.open("rb") as handle:
+    with file.open("rb") as handle:
         header, rows = read_file(handle)
         width = max(len(header), 1)
         names = ", ".join(f"c{index}" for index in range(width))

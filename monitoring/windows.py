@@ -9,17 +9,18 @@ partition pruning apply.
 import calendar
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.local_time import portal_zone
-from monitoring.models import Result
+
+_Row = TypeVar("_Row", bound=Model)
 
 # Preset -> months back from the window's last day; None: from the first result.
 PRESETS: dict[str, int | None] = {"1m": 1, "3m": 3, "12m": 12, "5y": 60, "all": None}
@@ -50,10 +51,11 @@ class Window:
     last: datetime.date
     preset: str = ""  # the preset it was chosen by, "" when chosen by dates
 
-    def filter(self, results: QuerySet[Result]) -> QuerySet[Result]:
-        """`results` sampled within the window, as a range of `sampled_at` (index and partition pruning)."""
-        results = results.filter(sampled_at__lt=local_midnight(self.last + datetime.timedelta(days=1)))
-        return results if self.first is None else results.filter(sampled_at__gte=local_midnight(self.first))
+    def filter(self, results: QuerySet[_Row], field: str = "sampled_at") -> QuerySet[_Row]:
+        """`results` sampled within the window, as a range of `field`, the time the table is partitioned by
+        (index and partition pruning): `sampled_at` of results, `interval_start` of emission values."""
+        results = results.filter(**{f"{field}__lt": local_midnight(self.last + datetime.timedelta(days=1))})
+        return results if self.first is None else results.filter(**{f"{field}__gte": local_midnight(self.first)})
 
     def query(self) -> str:
         """The window as the query of a link (a chart's, a download's) that shows the same days."""

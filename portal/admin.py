@@ -52,8 +52,8 @@ class OutboxMessageAdmin(ReadOnlyAccess, admin.ModelAdmin):
     e-mails tried once more."""
 
     list_display = (
-        "created_at", "recipient", "channel", "code", "status_display", "attempts", "sent_at", "next_attempt_at",
-        "last_error",
+        "created_at", "recipient", "address", "channel", "code", "status_display", "attempts", "sent_at",
+        "next_attempt_at", "last_error",
     )  # fmt: skip
     list_filter = (OutboxStatusFilter, "channel", "code")
     search_fields = ("recipient__username", "address", "code", "dedupe_key")

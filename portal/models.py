@@ -141,11 +141,21 @@ class OutboxMessage(models.Model):
 
     Channel = Channel
 
+    # None for an address with no account behind it (a public subscriber, monitoring.subscriptions): then the
+    # message is an e-mail to `address` (outboxmessage_recipient_or_address).
     recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="outbox_messages", verbose_name=_("recipient")
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+        verbose_name=_("recipient"),
     )
     # The e-mail address when the message was created: a later change of address does not redirect it.
     address = models.EmailField(_("address"), blank=True)
+    # The language the e-mail is written in when its reader chose one (a subscriber: the page's language when they
+    # subscribed); empty: the recipient's (outbox.language_of).
+    language = models.CharField(_("language"), max_length=10, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     code = models.CharField(_("message"), max_length=60)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -168,6 +178,11 @@ class OutboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "dedupe_key"], name="outboxmessage_once"),
             models.CheckConstraint(condition=models.Q(channel__in=["email", "in_app"]), name="outboxmessage_channel"),
+            # A message goes to a user, or is an e-mail to a bare address: never to nobody.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | (models.Q(channel="email") & ~models.Q(address="")),
+                name="outboxmessage_recipient_or_address",
+            ),
         ]
         indexes = [
             # The sender's search for due e-mails, and a person's unread messages on the site.
@@ -180,7 +195,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} -> {self.recipient} ({self.channel})"
+        return f"{self.code} -> {self.recipient or self.address} ({self.channel})"
 
     @property
     def status(self) -> str:

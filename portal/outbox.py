@@ -4,11 +4,15 @@ rows are stored, and run every minute by beat, so nothing is lost while the brok
 
 A row holds a code and parameters, not text: the app that owns the event registers a renderer for each of its
 codes (`renderer`, from its AppConfig.ready), so portal never imports the apps above it.
+
+Most messages go to users (`post`); an e-mail may also go to a bare address with no account behind it
+(`post_to_addresses`: a public subscriber), written in the language it asked for, and carrying the link that
+stops such messages in its text and in its List-Unsubscribe headers (`Rendered.unsubscribe`).
 """
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +21,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.models import Channel, OutboxMessage, OutboxQuerySet, User
 from portal.permissions import AnyUser
@@ -30,6 +35,21 @@ SEND_TASK = "portal.tasks.send_outbox"
 class Rendered:
     subject: str
     body: str = ""
+    # An absolute URL that stops these messages with one GET or POST and no login (RFC 8058): added to the text
+    # and to the List-Unsubscribe headers when the e-mail is sent.
+    unsubscribe: str = ""
+
+
+@dataclass(frozen=True)
+class Address:
+    """A recipient with no account: the e-mail address, the language its messages are written in, what names it
+    in the dedupe key (a subscription: "subscription:12"), and the parameters its message alone has (whom the
+    renderer's unsubscribe link is for)."""
+
+    ident: str
+    email: str
+    language: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 Renderer = Callable[[Mapping[str, Any]], Rendered]
@@ -52,10 +72,11 @@ def render(message: OutboxMessage, language: str | None = None) -> Rendered:
         return _RENDERERS[message.code](message.params)
 
 
-def language_of(recipient: User) -> str:
-    """The language `recipient` reads e-mails in. Users keep no language preference yet, so every e-mail is
-    written in the portal's language (settings.LANGUAGE_CODE); this is the one place to change when they do."""
-    return settings.LANGUAGE_CODE
+def language_of(message: OutboxMessage) -> str:
+    """The language `message` is written in: the one its reader chose when it has one (a subscriber's), else the
+    recipient's. Users keep no language preference yet, so their e-mails are written in the portal's language
+    (settings.LANGUAGE_CODE); this is the one place to change when they do."""
+    return message.language or settings.LANGUAGE_CODE
 
 
 def post(
@@ -90,6 +111,34 @@ def post(
         for channel in channels
         if channel == Channel.IN_APP or user.email
     ]
+    _store(rows)
+
+
+def post_to_addresses(
+    *, key: str, code: str, params: Mapping[str, Any], link: str, addresses: Iterable[Address]
+) -> None:
+    """Store one e-mail per address in the caller's transaction, and send on commit; as `post`, once per logical
+    message (`key` with the address's ident), however often the producer runs."""
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            recipient=None,
+            address=address.email,
+            language=address.language,
+            channel=Channel.EMAIL,
+            code=code,
+            params={**params, **address.params},
+            link=link,
+            dedupe_key=f"{key}:{address.ident}",
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for address in addresses
+    ]
+    _store(rows)
+
+
+def _store(rows: list[OutboxMessage]) -> None:
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.channel == Channel.EMAIL for row in rows):
         enqueue(SEND_TASK)
@@ -150,7 +199,7 @@ def send_due(*, limit: int = 500) -> int:
         for pk in ids:
             if not _claim(pk):
                 continue
-            message = OutboxMessage.objects.select_related("recipient").get(pk=pk)
+            message = OutboxMessage.objects.get(pk=pk)
             try:
                 _send(message, connection)
             except Exception as exc:  # an SMTP refusal, a lost connection, a renderer's bug: recorded on the row
@@ -167,10 +216,24 @@ def send_due(*, limit: int = 500) -> int:
 
 
 def _send(message: OutboxMessage, connection: BaseEmailBackend) -> None:
-    rendered = render(message, language_of(message.recipient))
+    language = language_of(message)
+    rendered = render(message, language)
     link = settings.SITE_URL + message.link if message.link else ""
-    body = "\n\n".join(part for part in (rendered.subject, rendered.body, link) if part)
-    EmailMessage(rendered.subject, body, settings.DEFAULT_FROM_EMAIL, [message.address], connection=connection).send()
+    parts = [rendered.subject, rendered.body, link]
+    headers = {}
+    if rendered.unsubscribe:
+        with translation.override(language):
+            parts.append(_("To stop these messages: %(link)s") % {"link": rendered.unsubscribe})
+        # One click in the mail program unsubscribes (RFC 8058): it POSTs "List-Unsubscribe=One-Click" to the link.
+        headers = {
+            "List-Unsubscribe": f"<{rendered.unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    body = "\n\n".join(part for part in parts if part)
+    email = EmailMessage(
+        rendered.subject, body, settings.DEFAULT_FROM_EMAIL, [message.address], connection=connection, headers=headers
+    )
+    email.send()
 
 
 def _failed(message: OutboxMessage, error: Exception, connection: BaseEmailBackend) -> None:

@@ -37,6 +37,7 @@ class Action(StrEnum):
     READ_HISTORY = "read_history"
     ORDER_REPORTS = "order_reports"
     PUBLISH = "publish"  # publish or withdraw deposits and monitoring points
+    DECLARE_REGIMES = "declare_regimes"  # declare, change and end adverse-weather regimes over a region's cities
     ADMINISTER = "administer"  # reference data, regions, the register of enterprises, users and their roles
 
 
@@ -45,7 +46,14 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         {Action.VIEW, Action.CHANGE, Action.FILE, Action.SUBMIT, Action.READ_HISTORY}
     ),
     User.Role.INSPECTOR: frozenset(
-        {Action.VIEW, Action.DECIDE, Action.WORK_ALERTS, Action.READ_HISTORY, Action.ORDER_REPORTS}
+        {
+            Action.VIEW,
+            Action.DECIDE,
+            Action.WORK_ALERTS,
+            Action.READ_HISTORY,
+            Action.ORDER_REPORTS,
+            Action.DECLARE_REGIMES,
+        }
     ),
     User.Role.ADMINISTRATOR: frozenset(Action),
 }

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "registry.permits",
     "registry.releases",
     "monitoring",
+    "monitoring.emissions",
+    "monitoring.regimes",
+    "monitoring.subscriptions",
     "reports",
 ]
 
@@ -197,6 +200,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
 # Anonymous requests for pages (not the API, which has its own rates; not static files) per client address.
 ANON_HTML_RATE = env_rate("ANON_HTML_RATE", "300/minute")
+# Requests to subscribe an address (monitoring.subscriptions: the page and the API together) per client address.
+SUBSCRIBE_RATE = env_rate("SUBSCRIBE_RATE", "10/hour")
 
 # API tokens (django-rest-knox): stored as SHA-512 digests, valid for API_TOKEN_TTL_DAYS from their issue (not
 # extended by use: a client asks for a new one before `expiry`), at most API_TOKEN_LIMIT_PER_USER live at once.
@@ -367,7 +372,14 @@ CELERY_TIMEZONE = TIME_ZONE
 # File ingests on a queue of their own, when named: a million-row file then occupies a worker of that queue (`celery
 # worker -Q <name>`) and never delays evaluations, refreshes and messages on the default one. Unset: one queue.
 CELERY_INGEST_QUEUE = env_queue("CELERY_INGEST_QUEUE")
-CELERY_TASK_ROUTES = {"monitoring.tasks.ingest_file": {"queue": CELERY_INGEST_QUEUE}} if CELERY_INGEST_QUEUE else {}
+CELERY_TASK_ROUTES = (
+    {
+        "monitoring.tasks.ingest_file": {"queue": CELERY_INGEST_QUEUE},
+        "monitoring.emissions.tasks.ingest_file": {"queue": CELERY_INGEST_QUEUE},
+    }
+    if CELERY_INGEST_QUEUE
+    else {}
+)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(hour=3, minute=0)},
     "sweep-unevaluated-submissions": {"task": "monitoring.tasks.sweep_unevaluated", "schedule": 60.0},
@@ -382,6 +394,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.ensure_result_partitions",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Continuous emission data: files a lost worker or a broker outage left unread, and the values' partitions.
+    "sweep-emission-submissions": {"task": "monitoring.emissions.tasks.sweep_submissions", "schedule": 60.0},
+    "ensure-emission-value-partitions": {
+        "task": "monitoring.emissions.tasks.ensure_value_partitions",
+        "schedule": crontab(hour=1, minute=20),
+    },
+    # Sources whose continuous monitoring has gone silent (monitoring.emissions.silence).
+    "raise-silent-alerts": {"task": "monitoring.emissions.tasks.raise_silent_alerts", "schedule": 600.0},
+    # Adverse-weather regimes: verdicts of the running ones (provisional), and final ones once a regime has ended.
+    "verify-regimes": {"task": "monitoring.regimes.tasks.verify_regimes", "schedule": crontab(minute=5)},
 }
 
 # Long work (reading a file, evaluating a submission, making a report) holds a lease on its row (portal.leases):
@@ -394,6 +416,9 @@ TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=20)
 # point and pollutant in the last months exceed their MPC.
 MONITORING_PERSISTENT_SHARE = env_percent("MONITORING_PERSISTENT_PERCENT", 66) / 100
 MONITORING_PERSISTENT_MONTHS = env_positive("MONITORING_PERSISTENT_MONTHS", 6)
+# A source whose active channels have sent no value for this long is silent (an alert), unless a channel says
+# otherwise (`Channel.silent_after_minutes`): at least one 20-minute interval, at most a week.
+EMISSIONS_SILENT_AFTER_MINUTES = env_int("EMISSIONS_SILENT_AFTER_MINUTES", 120, minimum=20, maximum=7 * 24 * 60)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

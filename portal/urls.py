@@ -28,6 +28,9 @@ api_v1: list[URLPattern | URLResolver] = [
     # /api/v1/permits/ and /api/v1/sources/
     path("", include("registry.permits.api.urls")),
     path("monitoring/", include("monitoring.api.urls")),
+    path("emissions/", include("monitoring.emissions.api.urls")),
+    path("regimes/", include("monitoring.regimes.api.urls")),
+    path("subscriptions/", include("monitoring.subscriptions.api.urls")),
     path("stats/", include("reports.api.urls")),
 ]
 
@@ -43,6 +46,9 @@ urlpatterns = [
     path("releases/", include("registry.releases.urls")),
     path("permits/", include("registry.permits.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("emissions/", include("monitoring.emissions.urls")),
+    path("regimes/", include("monitoring.regimes.urls")),
+    path("subscriptions/", include("monitoring.subscriptions.urls")),
     path("statistics/", include("reports.urls")),
     path("audit/", portal_views.audit_log, name="audit-log"),
 ]

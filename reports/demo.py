@@ -6,6 +6,8 @@ from django.db import transaction
 
 from monitoring.demo import load_monitoring_demo
 from monitoring.reference import load_monitoring_reference
+from monitoring.regimes.demo import load_regimes_demo
+from monitoring.regimes.plans_demo import load_plans_demo
 from portal.models import User
 from registry.demo import load_demo
 from registry.releases.demo import load_releases_demo
@@ -21,6 +23,9 @@ def load_all_demo() -> None:
         load_monitoring_reference()
         load_published_statistics()
         load_monitoring_demo(User.objects.get(username="staff"), User.objects.get(username="admin"))
-        # Last: accepting its reports opens the smelter's over-limit alert through monitoring's signal handler.
+        # Then: accepting its reports opens the smelter's over-limit alert through monitoring's signal handler.
         load_releases_demo()
+        # A regime over Ust-Kamenogorsk verified on the smelter's continuous data (after the smelter exists).
+        load_regimes_demo()
+        load_plans_demo()  # the smelter's regime plans, one of them short
     rebuild_all()  # once the records are committed, in transactions of its own

@@ -10,6 +10,8 @@ from django.db.models import Count, QuerySet, Sum
 
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import OPEN_ALERT, Alert, AlertStatus, Severity, Submission
+from monitoring.regimes import selectors as regime_selectors
+from monitoring.regimes.models import Regime
 from portal import cache_tags
 from portal.permissions import Action, AnyUser, can
 from registry.models import Enterprise
@@ -35,6 +37,8 @@ class Home:
     returns: list[tuple[WasteReturn, datetime.date]] = field(default_factory=list)  # the filer's, with deadlines
     submissions: list[Submission] = field(default_factory=list)
     open_alerts: list[Alert] = field(default_factory=list)  # on the filer's points
+    # Regimes running or to come over a city where the filer's enterprises have sources, with those enterprises.
+    regimes: list[tuple[Regime, list[Enterprise]]] = field(default_factory=list)
     awaiting: list[WasteReturn] = field(default_factory=list)  # submitted, awaiting the inspector's decision
     awaiting_count: int = 0
     new_alerts: list[tuple[str, int]] = field(default_factory=list)  # (severity label, count), the worst first
@@ -63,6 +67,7 @@ def home(*, user: AnyUser, today: datetime.date) -> Home:
         page.returns = _with_deadlines(returns[:PANEL_ROWS])  # newest first, by name (return_list)
         page.submissions = list(monitoring_selectors.submissions(user=user)[:PANEL_ROWS])
         page.open_alerts = list(monitoring_selectors.alert_rows(alerts)[:PANEL_ROWS])
+        page.regimes = regime_selectors.regimes_affecting(user=user)[:PANEL_ROWS]
     if can(user, Action.DECIDE):
         awaiting = returns.filter(current__status=ReturnStatus.SUBMITTED).order_by("first_submitted_at")
         page.awaiting = list(awaiting[:PANEL_ROWS])

@@ -36,14 +36,20 @@ class ResultInputSerializer(serializers.Serializer):
     laboratory = serializers.CharField(required=False, allow_blank=True)
 
 
-@extend_schema_field(ResultInputSerializer(many=True))
-class RawResultsField(serializers.ListField):
-    """Rows are passed on unparsed, so that every error comes back with its row number and field."""
+class RawRowsField(serializers.ListField):
+    """Rows are passed on unparsed, so that every error comes back with its row number and field; each row keeps
+    the `columns` the checks read. Shared with monitoring.emissions."""
 
     child = serializers.DictField()
+    columns: tuple[str, ...] = COLUMNS
 
     def to_internal_value(self, data: Any) -> list[dict]:
-        return [{name: row.get(name) for name in COLUMNS} for row in super().to_internal_value(data)]
+        return [{name: row.get(name) for name in self.columns} for row in super().to_internal_value(data)]
+
+
+@extend_schema_field(ResultInputSerializer(many=True))
+class RawResultsField(RawRowsField):
+    """Monitoring results, as monitoring.ingest reads them."""
 
 
 class SubmissionCreateSerializer(serializers.Serializer):
@@ -76,23 +82,13 @@ class StoredRowErrorSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="In the language of the request.")
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
-    enterprise = serializers.CharField(source="enterprise.bin")
-    counts = serializers.SerializerMethodField()
+class WorkErrorsMixin(serializers.Serializer):
+    """A submission's (portal.leases.LeasedWork with stored row errors) `errors` and `error`, in the API's shape;
+    shared with monitoring.emissions."""
+
     error = serializers.SerializerMethodField(
         help_text="Why the submission failed, or why its last attempt did while it is tried again; null if none."
     )
-
-    class Meta:
-        model = Submission
-        fields = [
-            "id", "enterprise", "channel", "status", "received_at", "evaluated_at", "counts", "errors", "attempts",
-            "error",
-        ]  # fmt: skip
-
-    @extend_schema_field(CountsSerializer())
-    def get_counts(self, submission: Submission) -> dict[str, Any]:
-        return CountsSerializer(selectors.submission_counts(submission)).data
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # Declared here: a class attribute named "errors" would hide the serializer's own `errors`.
@@ -103,7 +99,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return fields
 
     @extend_schema_field(StoredRowErrorSerializer(many=True))
-    def get_errors(self, submission: Submission) -> list[dict[str, object]]:
+    def get_errors(self, submission: Any) -> list[dict[str, object]]:
         # Errors stored before they had codes are "invalid".
         return [
             coded.error_item(
@@ -116,10 +112,26 @@ class SubmissionSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(WorkErrorSerializer(allow_null=True))
-    def get_error(self, submission: Submission) -> dict[str, object] | None:
+    def get_error(self, submission: Any) -> dict[str, object] | None:
         if not submission.error_code:
             return None
         return {"code": submission.error_code, "params": submission.error_params, "message": submission.error_message}
+
+
+class SubmissionSerializer(WorkErrorsMixin, serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.bin")
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id", "enterprise", "channel", "status", "received_at", "evaluated_at", "counts", "errors", "attempts",
+            "error",
+        ]  # fmt: skip
+
+    @extend_schema_field(CountsSerializer())
+    def get_counts(self, submission: Submission) -> dict[str, Any]:
+        return CountsSerializer(selectors.submission_counts(submission)).data
 
 
 class SubmissionListSerializer(SubmissionSerializer):

@@ -33,12 +33,24 @@ class AlertKind(models.TextChoices):
 
     EXCEEDANCE = "exceedance", _("exceedance of an MPC")
     OVER_LIMIT = "over_limit", _("release over the permit's limit")
+    RATE_OVER_LIMIT = "rate_over_limit", _("emission rate over the permit's g/s limit")
+    SILENT = "silent", _("continuous monitoring silent")
+    CUT_SHORT = "cut_short", _("adverse-weather cut short of the required one")
+    NOT_MEASURED = "not_measured", _("adverse-weather cut not measured")
 
 
 # The fields each kind has; every other field of `KIND_FIELDS` is empty on it (`alert_kind_fields`).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     AlertKind.EXCEEDANCE: ("point", "pollutant"),
     AlertKind.OVER_LIMIT: ("source", "substance", "year", "released_tonnes", "permitted_tonnes"),
+    # Continuous emission monitoring (monitoring.emissions): intervals above the g/s limit, counted in
+    # `result_count` up to `last_sampled_at`; and a source that sent nothing since `silent_since`.
+    AlertKind.RATE_OVER_LIMIT: ("source", "substance", "permitted_gs", "peak_gs"),
+    AlertKind.SILENT: ("source", "silent_since"),
+    # A verdict of an adverse-weather regime (monitoring.regimes) on a source and substance over the regime's window:
+    # the cut achieved short of the required one, or no data to tell.
+    AlertKind.CUT_SHORT: ("source", "substance", "window_start", "window_end", "achieved_cut", "required_cut"),
+    AlertKind.NOT_MEASURED: ("source", "substance", "window_start", "window_end", "required_cut"),
 }
 
 
@@ -92,6 +104,15 @@ class Alert(AuditedModel):
     # An over-limit alert's figures, those of the newest accepted version of the year's release report.
     released_tonnes = models.DecimalField(_("released, t/yr"), max_digits=18, decimal_places=6, null=True, blank=True)
     permitted_tonnes = models.DecimalField(_("permitted, t/yr"), max_digits=16, decimal_places=6, null=True, blank=True)
+    # A continuous-monitoring alert's figures: the limit and the highest rate above it.
+    permitted_gs = models.DecimalField(_("permitted, g/s"), max_digits=16, decimal_places=6, null=True, blank=True)
+    peak_gs = models.DecimalField(_("highest rate, g/s"), max_digits=18, decimal_places=6, null=True, blank=True)
+    silent_since = models.DateTimeField(_("silent since"), null=True, blank=True)
+    # A regime verdict's window and its cuts, as fractions (0.35 is 35 %).
+    window_start = models.DateTimeField(_("regime start"), null=True, blank=True)
+    window_end = models.DateTimeField(_("regime end"), null=True, blank=True)
+    achieved_cut = models.DecimalField(_("achieved cut"), max_digits=9, decimal_places=6, null=True, blank=True)
+    required_cut = models.DecimalField(_("required cut"), max_digits=7, decimal_places=6, null=True, blank=True)
     status = models.CharField(_("status"), max_length=14, choices=AlertStatus.choices, default=AlertStatus.NEW)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.EXCEEDANCE)
     persistent = models.BooleanField(_("persistent exceedance"), default=False)
@@ -125,17 +146,39 @@ class Alert(AuditedModel):
                 condition=Q(kind="over_limit", status__in=["new", "acknowledged", "investigating"]),
                 name="alert_one_open_over_limit",
             ),
+            models.UniqueConstraint(
+                fields=["source", "substance"],
+                condition=Q(kind="rate_over_limit", status__in=["new", "acknowledged", "investigating"]),
+                name="alert_one_open_rate_over_limit",
+            ),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(kind="silent", status__in=["new", "acknowledged", "investigating"]),
+                name="alert_one_open_silent",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source", "substance", "window_start"],
+                condition=Q(kind__in=["cut_short", "not_measured"]),
+                name="alert_one_per_regime_verdict",
+            ),
             models.CheckConstraint(condition=_kind_fields_condition(), name="alert_kind_fields"),
         ]
 
     def __str__(self) -> str:
         if self.kind == AlertKind.OVER_LIMIT:
             return f"{self.source} {self.substance} {self.year} ({self.get_status_display()})"
+        if self.kind == AlertKind.SILENT:
+            return f"{self.source} ({self.get_status_display()})"
+        if self.kind != AlertKind.EXCEEDANCE:
+            return f"{self.source} {self.substance} ({self.get_status_display()})"
         return f"{self.point} {self.pollutant} ({self.get_status_display()})"
 
     @property
     def ratio(self) -> float | None:
-        """An over-limit alert's released tonnes over permitted ones (None for other kinds, or a zero limit)."""
+        """An over-limit alert's released tonnes over permitted ones, a rate alert's highest rate over its g/s limit
+        (None for other kinds, or a zero limit)."""
+        if self.kind == AlertKind.RATE_OVER_LIMIT and self.peak_gs is not None and self.permitted_gs:
+            return float(self.peak_gs / self.permitted_gs)
         if self.released_tonnes is None or not self.permitted_tonnes:
             return None
         return float(self.released_tonnes / self.permitted_tonnes)

@@ -1,6 +1,8 @@
 """The alert workflow: an inspector of the region moves an alert towards its close, on the record; the inspectors
 of the region told of an alert once."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -16,6 +18,7 @@ from monitoring.models import (
     AlertStatus,
     Severity,
 )
+from monitoring.signals import alert_opened
 from portal import outbox
 from portal.models import Channel, User
 from portal.permissions import Action, AnyUser, can, require
@@ -97,6 +100,22 @@ def _message_params(alert: Alert) -> dict[str, object]:
             "year": alert.year,
             "enterprise_id": alert.enterprise_id,
         }
+    if alert.kind != AlertKind.EXCEEDANCE:
+        # A source's alert of continuous data or of a regime's verdict: its kind's own figures, as text (ISO times,
+        # decimal fractions), written in the reader's language when shown (monitoring.messages).
+        assert alert.source is not None
+        params: dict[str, object] = {
+            "kind": alert.kind,
+            "source": alert.source.code,
+            "enterprise_id": alert.enterprise_id,
+        }
+        if alert.substance is not None:
+            params["substance"] = alert.substance.code
+        for name in ("permitted_gs", "silent_since", "window_start", "window_end", "achieved_cut", "required_cut"):
+            value = getattr(alert, name)
+            if value is not None:
+                params[name] = value.isoformat() if isinstance(value, datetime.datetime) else str(value)
+        return params
     assert alert.point is not None and alert.pollutant is not None
     return {"pollutant": alert.pollutant.code, "point": alert.point.code, "enterprise_id": alert.enterprise_id}
 
@@ -105,7 +124,8 @@ def notify_once(alerts: QuerySet[Alert]) -> None:
     """Tell the inspectors of the region of each alert, by e-mail and on the site (the alert list's "New for
     you"), through the outbox: once per alert and inspector, however often the evaluation or acceptance runs."""
     inspectors: dict[int, list[User]] = {}
-    for alert in alerts.select_related("enterprise", "point", "pollutant", "source", "substance"):
+    told = list(alerts.select_related("enterprise", "point", "pollutant", "source", "substance"))
+    for alert in told:
         region_id = alert.enterprise.region_id
         if region_id not in inspectors:
             inspectors[region_id] = list(
@@ -119,3 +139,6 @@ def notify_once(alerts: QuerySet[Alert]) -> None:
             recipients=inspectors[region_id],
             channels=(Channel.EMAIL, Channel.IN_APP),
         )
+    if told:
+        # The public's subscribers to these enterprises (monitoring.subscriptions) are told by the same step.
+        alert_opened.send(sender=Alert, alerts=told)

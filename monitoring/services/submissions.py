@@ -3,15 +3,17 @@ evaluated (`monitoring.services.evaluation`); swept and retried when work was lo
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from redis.exceptions import RedisError
@@ -34,6 +36,7 @@ from portal.uploads import UNREADABLE, FileRefused, check_upload
 from registry.models import Enterprise
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=models.Model)
 CHUNK = 10_000
 # What may pass when the work is tried again (portal.leases gives the lease back): the database, the cache or the
 # file storage out of reach, the lease lost to another worker, or a result that another submission stored meanwhile
@@ -52,11 +55,12 @@ RESULT_COLUMNS = (
 
 class RowsInvalid(ValidationError):
     """Rows of a submission that fail the checks; `errors` names each row, field, code and reason (the first
-    ingest.MAX_ERRORS of `total`)."""
+    ingest.MAX_ERRORS of `total`); `fields`, what else the failed submission records (its counts)."""
 
-    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
+    def __init__(self, errors: list[RowError], total: int | None = None, fields: dict[str, Any] | None = None) -> None:
         self.errors = errors
         self.total = total if total is not None else len(errors)
+        self.fields = fields or {}
         super().__init__([str(error) for error in errors])
 
     def error_items(self) -> list[dict[str, Any]]:
@@ -93,14 +97,20 @@ def _store(submission: Submission, rows: list[Row]) -> None:
         )
         for row in rows
     ]  # fmt: skip
+    copy_rows(Result, RESULT_COLUMNS, values)
+
+
+def copy_rows(model: type[models.Model], columns: Sequence[str], records: list[tuple[Any, ...]]) -> None:
+    """Checked rows stored as they are (`records`, values of `columns`): by COPY on PostgreSQL, bulk_create on
+    SQLite (the embedded default). Shared with monitoring.emissions."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            statement = f"COPY monitoring_result ({', '.join(RESULT_COLUMNS)}) FROM STDIN"
+            statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
             with cursor.cursor.copy(statement) as copy:
-                for value in values:
-                    copy.write_row(value)
+                for record in records:
+                    copy.write_row(record)
     else:
-        Result.objects.bulk_create([Result(**dict(zip(RESULT_COLUMNS, value, strict=True))) for value in values])
+        model._default_manager.bulk_create([model(**dict(zip(columns, record, strict=True))) for record in records])
 
 
 def _ingest(
@@ -173,20 +183,26 @@ def submission_create(
 def submission_from_file(*, actor: AnyUser, enterprise: Enterprise, upload: UploadedFile) -> Submission:
     """A file is kept and read by a worker (large files take a while); the page follows its progress."""
     submitter = _check_may_submit(actor, enterprise)
+    fields = {"enterprise": enterprise, "submitted_by": submitter, "channel": Submission.Channel.FILE}
+    return file_kept(Submission, upload, task="monitoring.tasks.ingest_file", **fields)
+
+
+def file_kept(model: type[M], upload: UploadedFile, *, task: str, **fields: Any) -> M:
+    """A file checked against the upload limits (portal.uploads), kept with a new row of `model` (its other
+    `fields`), and `task` enqueued for it once that commits. Shared with monitoring.emissions."""
     check_upload(upload)
     with transaction.atomic():
-        submission = Submission.objects.create(
-            enterprise=enterprise, submitted_by=submitter, channel=Submission.Channel.FILE, file=upload
-        )
-        enqueue("monitoring.tasks.ingest_file", submission.pk)
+        submission = model._default_manager.create(file=upload, **fields)
+        enqueue(task, submission.pk)
     return submission
 
 
-def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a stored file, by column name, streamed."""
-    with submission.file.open("rb") as handle:
+def file_rows(file: FieldFile, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a stored file, by column name, streamed; a header without a `required` column is a row error.
+    Shared with monitoring.emissions."""
+    with file.open("rb") as handle:
         header, rows = read_file(handle)
-        missing = [column for column in REQUIRED if column not in header]
+        missing = [column for column in required if column not in header]
         if missing:
             raise RowsInvalid(
                 [
@@ -200,6 +216,27 @@ def _file_rows(submission: Submission) -> Iterator[tuple[int, dict[str, str]]]:
             )
         for number, values in rows:
             yield number, dict(zip(header, values, strict=False))
+
+
+@contextmanager
+def read_failures(submission: models.Model) -> Iterator[None]:
+    """How reading a file under a lease fails (portal.leases): for good with its row errors, the file refused (a
+    limit or the format: the same file is refused again, whatever the attempt) or unreadable; or this time only
+    (RETRYABLE), for the sweep to try again. Shared with monitoring.emissions."""
+    try:
+        yield
+    except RowsInvalid as exc:
+        errors = [error.stored() for error in exc.errors]
+        raise leases.Failed(ROWS_INVALID, {"count": exc.total}, errors=errors, **exc.fields) from exc
+    except FileRefused as exc:
+        raise leases.Failed(exc.code, exc.params) from exc
+    except RETRYABLE:
+        raise
+    except Exception as exc:
+        # Anything else that fails while a file is read comes from the file (a value no check foresaw): the same
+        # file fails the same way at every attempt, so it fails now, with the reason.
+        logger.exception("%s %s: the file cannot be read", type(submission).__name__, submission.pk)
+        raise leases.Failed(UNREADABLE, {"detail": f"{type(exc).__name__}: {exc}"[:300]}) from exc
 
 
 def _ingest_staged(submission: Submission, ruleset_id: int, progress: Callable[[int], None]) -> staging.Staged | None:
@@ -253,7 +290,7 @@ def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> 
         nonlocal staged
         with transaction.atomic():
             submission.sampled_from = submission.sampled_to = None
-            rows = _file_rows(submission)
+            rows = file_rows(submission.file, REQUIRED)
             staged = _ingest_staged(submission, ruleset_id, progress)
             stored = staged.rows if staged else _ingest(submission, rows, progress)
             # Saved only while the lease holds, or the whole read rolls back: a file is never stored twice.
@@ -265,26 +302,10 @@ def _read_file(submission: Submission, lease: leases.Lease, ruleset_id: int) -> 
             )
 
     try:
-        try:
+        with read_failures(submission):
             # Attaching a partition locks the tables results refer to against writes until the transaction ends: a
             # file's long transaction leaves the months it lacks to a short one of their own, then reads it again.
-            with partitions.created_apart():
-                store()
-        except partitions.MissingPartitions as missing:
-            partitions.ensure_result_partitions(months=missing.months)
-            store()
-    except RowsInvalid as exc:
-        errors = [error.stored() for error in exc.errors]
-        raise leases.Failed(ROWS_INVALID, {"count": exc.total}, errors=errors) from exc
-    except FileRefused as exc:  # a limit or the format: the same file is refused again, whatever the attempt
-        raise leases.Failed(exc.code, exc.params) from exc
-    except RETRYABLE:
-        raise
-    except Exception as exc:
-        # Anything else that fails while a file is read comes from the file (a value no check foresaw): the same
-        # file fails the same way at every attempt, so it fails now, with the reason.
-        logger.exception("Submission %s: the file cannot be read", submission.pk)
-        raise leases.Failed(UNREADABLE, {"detail": f"{type(exc).__name__}: {exc}"[:300]}) from exc
+            partitions.RESULTS.stored_apart(store)
     finally:
         cache.delete(progress_key(submission.pk))
     return staged

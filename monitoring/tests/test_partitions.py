@@ -141,9 +141,8 @@ def test_a_long_transaction_leaves_missing_months_to_a_short_one(reference):
 @pytest.mark.django_db
 def test_a_file_of_months_without_partitions_is_read_again_once_they_are_made(air, staff_a, enterprise_a, monkeypatch):
     reads = []
-    monkeypatch.setattr(
-        submissions, "_file_rows", lambda submission, read=submissions._file_rows: reads.append(1) or read(submission)
-    )
+    read = submissions.file_rows
+    monkeypatch.setattr(submissions, "file_rows", lambda file, required: reads.append(1) or read(file, required))
     submission = submission_of(
         staff_a, enterprise_a, [row(sampled_at=local(2012, month).isoformat()) for month in (1, 2)]
     )

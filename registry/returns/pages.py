@@ -184,12 +184,6 @@ class FilingApiMixin:
     difference_serializer: type
     get_object: Callable[[], Any]
 
-    @staticmethod
-    def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def differences(self, older: Any, newer: Any) -> list[Any]:
         raise NotImplementedError
 

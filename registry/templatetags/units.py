@@ -39,3 +39,9 @@ def kt(tonnes: Decimal | None) -> Decimal | None:
 def mt(tonnes: Decimal | None) -> Decimal | None:
     """Tonnes to million tonnes."""
     return None if tonnes is None else tonnes / 1_000_000
+
+
+@register.filter
+def percent(fraction: Decimal | float | None) -> Decimal | float | None:
+    """A fraction as a percentage (0.35 to 35): cuts and shares are stored as fractions."""
+    return None if fraction is None else fraction * 100

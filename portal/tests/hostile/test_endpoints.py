@@ -31,7 +31,7 @@ from registry.returns.tests import helpers as returns
 
 pytestmark = pytest.mark.django_db
 
-SUCCESS = {"200", "201", site.ELSEWHERE}
+SUCCESS = {"200", "201", "202", site.ELSEWHERE}
 # Who writes: the first of these the table lets write there.
 WRITERS = ("staff_a", "administrator", "inspector_r1", "staff_b")
 # Writes with no value to fuzz (logging out), and the admin's, whose forms Django makes from the models.
@@ -41,7 +41,7 @@ SKIPPED = {"logout"}
 ROW_PARSING = {
     "return-list", "return-detail", "submission-list", "returns:line-check", "returns:line-new", "returns:line-edit",
     "monitoring:manual", *("registry:survey-upload", "returns:upload", "monitoring:upload"),
-    "permit-limits", "permits:upload",
+    "permit-limits", "permits:upload", "regimes:plan-upload",
 }  # fmt: skip
 # Uploads: the file's header and its one row, whose cells are fuzzed.
 FILES: dict[str, tuple[list[str], dict[str, Any]]] = {
@@ -49,6 +49,10 @@ FILES: dict[str, tuple[list[str], dict[str, Any]]] = {
     "returns:upload": (list(INPUT_FIELDS), returns.line(returns.TAILINGS, opening="0", generated="5", recycled="0")),
     "monitoring:upload": (list(COLUMNS), row("AIR-A", "Cu", "0.001")),
     "permits:upload": (list(PERMIT_COLUMNS), {**permit_rows.STACK, **permit_rows.SOX}),
+    "regimes:plan-upload": (
+        ["source", "degree", "planned_cut_percent"],
+        {"source": "SRC-A", "degree": "3", "planned_cut_percent": "45"},
+    ),
 }
 
 

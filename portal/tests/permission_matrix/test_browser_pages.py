@@ -37,6 +37,7 @@ NOT_PAGES = {
     "reports:report-download", "returns:line-row", "returns:line-new", "returns:line-edit",
     "registry:region-outlines", "monitoring:point-states", "monitoring:point-latest", "releases:register-download",
     "releases:template-csv", "releases:template-xlsx", "permits:template-csv", "permits:template-xlsx",
+    "regimes:verdict-series",
 }  # fmt: skip
 # Pages whose pattern the matrix shows in another state: a submitted return, with the inspector's decision form.
 EXTRA = [("returns:detail", "/returns/{ra_submitted}/", "L 200 404 200 404 200 L")]

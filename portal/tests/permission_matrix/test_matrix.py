@@ -30,7 +30,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.forms import modelform_factory
 
+from monitoring.emissions.tests import cov_matrix as channels
+from monitoring.emissions.tests import matrix as emissions
 from monitoring.ingest import COLUMNS
+from monitoring.regimes.tests import matrix as regimes
+from monitoring.subscriptions.tests import matrix as subscriptions
 from monitoring.tests.helpers import row
 from portal.tests.factories import PASSWORD
 from portal.tests.permission_matrix import site
@@ -302,6 +306,25 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("submission-list", "POST", f"{MON}submissions/", API_ADD_A, results_of_a),
     ("submission-detail", "GET", f"{MON}submissions/{{sub_a}}/", API_OF_A, None),
     ("submission-detail", "GET", f"{MON}submissions/{{sub_b}}/", API_OF_B, None),
+    # -- continuous emission data (never public; sent by the enterprise, read by the inspectors of its region)
+    ("emission-value-list", "GET", "/api/v1/emissions/values/?source=SRC-A&since=2025-01-01", API_LOGGED_IN, None),
+    ("emission-value-list", "POST", "/api/v1/emissions/values/", API_ADD_A, emissions.values_of_a),
+    ("emission-submission-list", "GET", "/api/v1/emissions/submissions/", API_LOGGED_IN, None),
+    ("emission-submission-list", "POST", "/api/v1/emissions/submissions/", "401 202 403 403 403 202 401",
+     emissions.file_of_a),
+    ("emission-submission-detail", "GET", "/api/v1/emissions/submissions/{em_sub_a}/", API_OF_A, None),
+    # -- continuous-monitoring channels and their coverage (public with their source; registered by its staff)
+    ("emission-channel-list", "GET", "/api/v1/emissions/channels/?source={src_a}", API_PUBLIC, None),
+    ("emission-channel-list", "POST", "/api/v1/emissions/channels/", API_ADD_A, channels.channel_of_a),
+    ("emission-channel-detail", "GET", "/api/v1/emissions/channels/{ch_a}/", API_PUBLIC, None),
+    ("emission-channel-detail", "GET", "/api/v1/emissions/channels/{ch_a_hidden}/", API_SEE_A, None),
+    ("emission-channel-detail", "PUT", "/api/v1/emissions/channels/{ch_a}/", API_CHANGE_A, channels.channel_fields),
+    ("emission-channel-detail", "PATCH", "/api/v1/emissions/channels/{ch_a}/", API_CHANGE_A, {"is_active": False}),
+    ("emission-coverage-list", "GET", "/api/v1/emissions/coverage/?source={src_a}&month=2025-01", API_PUBLIC, None),
+    ("emission-coverage-list", "GET", "/api/v1/emissions/coverage/?source={src_a_hidden}&year=2025", API_SEE_A,
+     None),
+    # -- a regime's verdicts (public with their sources; an unpublished source's for A, R1's inspectors, admins)
+    ("regime-verdicts", "GET", "/api/v1/regimes/{verdict_regime}/verdicts/", API_PUBLIC, None),
     ("exceedance-list", "GET", f"{MON}exceedances/", API_LOGGED_IN, None),
     ("exceedance-list", "GET", f"{MON}exceedances/?point=AIR-A&pollutant=Cu&page_size=1", API_LOGGED_IN, None),
     ("result-list", "GET", f"{MON}results/?exceeds=false&since=2020-01-01", API_LOGGED_IN, None),
@@ -464,6 +487,19 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("permits:template-csv", "GET", "/permits/template.csv", PAGE_PUBLIC, None),
     ("permits:template-xlsx", "GET", "/permits/template.xlsx", PAGE_PUBLIC, None),
     ("permits:enterprise", "GET", "/permits/enterprises/{A_pk}/", PAGE_PUBLIC, None),
+    # -- a source's continuous data (public with the source; submissions and alerts for A, R1's inspectors, admins)
+    ("emissions:source", "GET", "/emissions/sources/{src_a}/", PAGE_PUBLIC, None),
+    ("emissions:source", "GET", "/emissions/sources/{src_a}/?month=2025-01&year=2025&window=all", PAGE_PUBLIC, None),
+    ("emissions:source", "GET", "/emissions/sources/{src_a_hidden}/", PAGE_SEE_A, None),
+    ("emissions:channel-new", "GET", "/emissions/sources/{src_a}/channels/new/", PAGE_CHANGE_A, None),
+    ("emissions:channel-new", "POST", "/emissions/sources/{src_a}/channels/new/", PAGE_CHANGED_A,
+     channels.channel_form),
+    ("emissions:channel-edit", "GET", "/emissions/channels/{ch_a}/edit/", PAGE_CHANGE_A, None),
+    ("emissions:channel-edit", "GET", "/emissions/channels/{ch_a_hidden}/edit/", "L 200 404 403 404 200 L", None),
+    ("emissions:channel-edit", "POST", "/emissions/channels/{ch_a}/edit/", PAGE_CHANGED_A, channels.channel_edit_form),
+    ("regimes:enterprise-verdicts", "GET", "/regimes/enterprises/{A_pk}/", PAGE_PUBLIC, None),
+    ("regimes:verdict-series", "GET", "/regimes/verdicts/{verdict_a}/series/", PAGE_PUBLIC, None),
+    ("regimes:verdict-series", "GET", "/regimes/verdicts/{verdict_a_hidden}/series/", PAGE_SEE_A, None),
     ("permits:new", "GET", "/permits/enterprises/{A_pk}/new/", PAGE_CHANGE_A, None),
     ("permits:new", "POST", "/permits/enterprises/{A_pk}/new/", PAGE_CHANGED_A, permits.permit_form),
     ("permits:source-new", "GET", "/permits/enterprises/{A_pk}/sources/new/", PAGE_CHANGE_A, None),
@@ -503,6 +539,15 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("releases:discrepancies", "GET", "/releases/transfers/discrepancies/", "L 403 403 200 200 200 L", None),
     ("releases:discrepancies", "GET", "/releases/transfers/discrepancies/?year=2024", "L 403 403 200 200 200 L",
      None),
+    # -- public subscriptions by e-mail: anyone, no login (monitoring/subscriptions/tests)
+    ("subscriptions:subscribe", "GET", "/subscriptions/?enterprise={A_pk}", PAGE_PUBLIC, None),
+    ("subscriptions:subscribe", "POST", "/subscriptions/", "R R R R R R R", subscriptions.subscribe_page),
+    ("subscriptions:requested", "GET", "/subscriptions/requested/", PAGE_PUBLIC, None),
+    ("subscriptions:confirm", "GET", "/subscriptions/confirm/{sub_confirm}/", PAGE_PUBLIC, None),
+    ("subscriptions:confirm", "POST", "/subscriptions/confirm/{sub_confirm}/", PAGE_PUBLIC, None),
+    ("subscriptions:unsubscribe", "GET", "/subscriptions/unsubscribe/{sub_unsubscribe}/", PAGE_PUBLIC, None),
+    ("subscriptions:unsubscribe", "POST", "/subscriptions/unsubscribe/{sub_unsubscribe}/", PAGE_PUBLIC, None),
+    ("subscriptions", "POST", "/api/v1/subscriptions/", "202 202 202 202 202 202 401", subscriptions.subscribe_api),
     # -- statistics and regional reports
     ("reports:dashboard", "GET", "/statistics/", PAGE_PUBLIC, None),
     ("reports:regional-table", "GET", "/statistics/regions/", PAGE_PUBLIC, None),
@@ -513,6 +558,8 @@ ROWS: list[tuple[str, str, str, str, Body]] = [
     ("reports:reports", "POST", "/statistics/reports/", "L 403 403 R F R L", report_of_r1),
     ("reports:report", "GET", "/statistics/reports/{report_r1}/", "L 404 404 200 404 200 L", None),
     ("reports:report-download", "GET", "/statistics/reports/{report_r2}/download/", "L 404 404 404 200 200 L", None),
+    # -- adverse-weather regimes and regime plans (monitoring/regimes/tests/matrix.py)
+    *regimes.ROWS,
     # -- the Django admin: representative rows (every admin URL: test_the_admin_admits_administrators_only)
     ("admin:index", "GET", "/admin/", "A A A A A 200 A", None),
     ("admin:login", "GET", "/admin/login/", "200 200 200 200 200 R 200", None),
@@ -544,7 +591,7 @@ def _fingerprint() -> list[tuple[str, str]]:
     tables = sorted(
         {
             model._meta.db_table
-            for label in ("portal", "registry", "returns", "monitoring", "reports", "knox")
+            for label in ("portal", "registry", "returns", "monitoring", "emissions", "regimes", "reports", "knox")
             for model in apps.get_app_config(label).get_models()
         }
     )
@@ -573,7 +620,9 @@ def request(world: World, role: str, method: str, path: str, body: Body):
     client = world.client(role)
     data = _body(body, world)
     if path.startswith("/api/"):
-        return getattr(client, method.lower())(path, data, format="json")
+        # A file goes as a form's upload would (multipart), anything else as JSON.
+        upload = isinstance(data, dict) and any(isinstance(value, SimpleUploadedFile) for value in data.values())
+        return getattr(client, method.lower())(path, data, format="multipart" if upload else "json")
     return getattr(client, method.lower())(path, data)
 
 

@@ -24,8 +24,13 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from monitoring import services as monitoring_services
+from monitoring.emissions.tests import cov_matrix as channels_matrix
+from monitoring.emissions.tests import matrix as emissions_matrix
 from monitoring.models import Alert, MonitoringPoint, Submission
 from monitoring.reference import load_monitoring_reference
+from monitoring.regimes.tests import matrix as regimes_matrix
+from monitoring.regimes.tests import verdict_matrix
+from monitoring.subscriptions.tests import matrix as subscriptions_matrix
 from monitoring.tests.helpers import make_point, row
 from portal.models import User
 from portal.tests.factories import UserFactory, api_token
@@ -220,6 +225,11 @@ def build_world() -> World:
         **permits_matrix.build(enterprises, deposits),
     }
     objects.update(releases_matrix.build(users, enterprises))  # after the permits': it names their substances
+    objects.update(regimes_matrix.build(users, regions, objects))  # after the permits': its city holds src_a
+    objects.update(emissions_matrix.build(users, enterprises))  # likewise
+    objects.update(subscriptions_matrix.build(enterprises))
+    objects.update(verdict_matrix.build(users, enterprises))  # after the emissions': it verifies SRC-A's channel
+    objects.update(channels_matrix.build(enterprises))  # after both: it names the channels they made
     keys: dict[str, Any] = {name: getattr(obj, "pk", obj) for name, obj in objects.items()}
     keys.update({name: region.iso_code for name, region in regions.items()})
     keys.update({f"{name}_pk": region.pk for name, region in regions.items()})

@@ -1,26 +1,17 @@
-from typing import Any
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 
 from portal.api.serializers import ChangeRecordSerializer
-from portal.api.views import BaseViewSet
+from portal.api.views import BaseViewSet, validated
 from portal.permissions import Action
 from registry.permits import selectors, services
 from registry.permits.api import serializers as s
 from registry.permits.filters import PermitFilterSet, SourceFilterSet
 from registry.permits.models import EmissionSource, Permit, Substance
-
-
-def _valid(serializer_class: type[Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class PermitViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -49,7 +40,7 @@ class PermitViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=s.PermitCreateSerializer, responses={201: s.PermitDetailSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(s.PermitCreateSerializer, request)
+        data = validated(s.PermitCreateSerializer, request)
         enterprise = data.pop("enterprise")
         permit = services.permit_create(actor=request.user, enterprise=enterprise, fields=data)
         return self._detail(permit, status.HTTP_201_CREATED)
@@ -57,20 +48,20 @@ class PermitViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=s.PermitInputSerializer, responses=s.PermitDetailSerializer)
     def update(self, request: Request, pk: str) -> Response:
         permit = self.get_object()
-        data = _valid(s.PermitInputSerializer, request)
+        data = validated(s.PermitInputSerializer, request)
         return self._detail(services.permit_update(actor=request.user, permit=permit, fields=data))
 
     @extend_schema(request=s.PermitInputSerializer, responses=s.PermitDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         permit = self.get_object()
-        data = _valid(s.PermitInputSerializer, request, partial=True)
+        data = validated(s.PermitInputSerializer, request, partial=True)
         return self._detail(services.permit_update(actor=request.user, permit=permit, fields=data))
 
     @extend_schema(request=s.LimitsSerializer, responses=s.PermitDetailSerializer, summary="Replace the limits")
     @action(detail=True, methods=["put"])
     def limits(self, request: Request, pk: str) -> Response:
         permit = self.get_object()
-        data = _valid(s.LimitsSerializer, request)
+        data = validated(s.LimitsSerializer, request)
         services.limits_replace(
             actor=request.user, permit=permit, limits=data["limits"], placement_limits=data.get("placement_limits")
         )
@@ -90,7 +81,7 @@ class PermitViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         permit = self.get_object()
-        data = _valid(s.PermitReasonsSerializer, request)
+        data = validated(s.PermitReasonsSerializer, request)
         return self._detail(services.permit_send_back(actor=request.user, permit=permit, reasons=data["reasons"]))
 
     @extend_schema(responses=ChangeRecordSerializer(many=True))
@@ -118,7 +109,7 @@ class SourceViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     @extend_schema(request=s.SourceCreateSerializer, responses={201: s.SourceSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(s.SourceCreateSerializer, request)
+        data = validated(s.SourceCreateSerializer, request)
         enterprise = data.pop("enterprise")
         source = services.source_create(actor=request.user, enterprise=enterprise, fields=data)
         return self._answer(source, status.HTTP_201_CREATED)
@@ -126,13 +117,13 @@ class SourceViewSet(BaseViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=s.SourceInputSerializer, responses=s.SourceSerializer)
     def update(self, request: Request, pk: str) -> Response:
         source = self.get_object()
-        data = _valid(s.SourceInputSerializer, request)
+        data = validated(s.SourceInputSerializer, request)
         return self._answer(services.source_update(actor=request.user, source=source, fields=data))
 
     @extend_schema(request=s.SourceInputSerializer, responses=s.SourceSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         source = self.get_object()
-        data = _valid(s.SourceInputSerializer, request, partial=True)
+        data = validated(s.SourceInputSerializer, request, partial=True)
         return self._answer(services.source_update(actor=request.user, source=source, fields=data))
 
 

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.api.views import BaseViewSet
+from portal.api.views import BaseViewSet, validated
 from registry.releases import selectors, services
 from registry.releases.api import serializers as s
 from registry.releases.filters import ReleaseReportFilterSet
@@ -48,7 +48,7 @@ class ReleaseReportViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, m
 
     @extend_schema(request=s.ReportCreateSerializer, responses={201: s.ReportDetailSerializer})
     def create(self, request: Request) -> Response:
-        report = services.report_create(actor=request.user, **self._valid(s.ReportCreateSerializer, request))
+        report = services.report_create(actor=request.user, **validated(s.ReportCreateSerializer, request))
         return self._detail(report, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -57,7 +57,7 @@ class ReleaseReportViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, m
     def update(self, request: Request, pk: str) -> Response:
         report, version = self._current()
         services.draft_replace_lines(
-            actor=request.user, version=version, **self._valid(s.ReleaseLinesSerializer, request)
+            actor=request.user, version=version, **validated(s.ReleaseLinesSerializer, request)
         )
         return self._detail(report)
 
@@ -65,7 +65,7 @@ class ReleaseReportViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, m
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         report, version = self._current()
-        data = self._valid(returns.SubmitSerializer, request)
+        data = validated(returns.SubmitSerializer, request)
         services.report_submit(actor=request.user, version=version, confirmations=data["confirmations"])
         return self._detail(report)
 
@@ -80,7 +80,7 @@ class ReleaseReportViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, m
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         report, version = self._current()
-        data = self._valid(returns.ReasonsSerializer, request)
+        data = validated(returns.ReasonsSerializer, request)
         services.report_send_back(actor=request.user, version=version, reasons=data["reasons"])
         return self._detail(report)
 

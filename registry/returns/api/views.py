@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.api.views import BaseViewSet
+from portal.api.views import BaseViewSet, validated
 from portal.permissions import Action
 from registry.models import Enterprise
 from registry.returns import selectors, services
@@ -45,14 +45,14 @@ class ReturnViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, mixins.R
 
     @extend_schema(request=s.ReturnCreateSerializer, responses={201: s.ReturnDetailSerializer})
     def create(self, request: Request) -> Response:
-        data = self._valid(s.ReturnCreateSerializer, request)
+        data = validated(s.ReturnCreateSerializer, request)
         waste_return = services.return_create(actor=request.user, **data)
         return self._detail(waste_return, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.LinesSerializer, responses=s.ReturnDetailSerializer, summary="Replace the draft's lines")
     def update(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
-        data = self._valid(s.LinesSerializer, request)
+        data = validated(s.LinesSerializer, request)
         services.draft_replace_lines(actor=request.user, version=waste_return.current_version, lines=data["lines"])
         return self._detail(waste_return)
 
@@ -60,7 +60,7 @@ class ReturnViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, mixins.R
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
-        data = self._valid(s.SubmitSerializer, request)
+        data = validated(s.SubmitSerializer, request)
         services.return_submit(
             actor=request.user, version=waste_return.current_version, confirmations=data["confirmations"]
         )
@@ -77,7 +77,7 @@ class ReturnViewSet(FilingApiMixin, BaseViewSet, mixins.ListModelMixin, mixins.R
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         waste_return = self.get_object()
-        data = self._valid(s.ReasonsSerializer, request)
+        data = validated(s.ReasonsSerializer, request)
         services.return_send_back(actor=request.user, version=waste_return.current_version, reasons=data["reasons"])
         return self._detail(waste_return)
 

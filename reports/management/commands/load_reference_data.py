@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from monitoring.reference import load_monitoring_reference
+from monitoring.regimes.reference import load_cities, load_required_cuts
 from registry.permits.reference import load_substances
 from registry.reference import load_region_splits, load_regions
 from registry.releases.reference import load_thresholds
@@ -27,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(f"published statistics: {load_published_statistics()} figures")
         # After the substances (registry.permits.reference), whose Annex II thresholds these are.
         self.stdout.write(f"release and transfer thresholds: {load_thresholds()} created or changed")
+        # After the regions, which the cities lie in.
+        self.stdout.write(f"cities of the adverse-weather regimes: {load_cities()} created or changed")
+        self.stdout.write(f"default required cuts of the regimes: {load_required_cuts()} added")
