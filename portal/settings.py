@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "portal.api.exceptions.error_responses_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "EmissionUnitEnum": "monitoring.emissions.models.Unit",
         "RegionKindEnum": "registry.models.RegionKind",
         "DepositKindEnum": "registry.models.DepositKind",
         "ChangeKindEnum": "portal.models.ChangeKind",

@@ -114,4 +114,7 @@ def test_good_values_are_taken(start):
     assert settings["REST_FRAMEWORK"]["DEFAULT_THROTTLE_RATES"]["anon"] == "30/min"
     assert settings["MONITORING_PERSISTENT_SHARE"] == 1
     assert settings["SITE_URL"] == "https://qaldyq.kz"
-    assert settings["CELERY_TASK_ROUTES"] == {"monitoring.tasks.ingest_file": {"queue": "ingest"}}
+    assert settings["CELERY_TASK_ROUTES"] == {
+        "monitoring.tasks.ingest_file": {"queue": "ingest"},
+        "monitoring.emissions.tasks.ingest_file": {"queue": "ingest"},
+    }
