@@ -18,8 +18,8 @@ coming months ahead.
 A partition is created as a table and then attached (ATTACH PARTITION takes only a SHARE UPDATE EXCLUSIVE lock on
 the results table, which neither reads nor inserts wait for; CREATE TABLE ... PARTITION OF would take an ACCESS
 EXCLUSIVE one until the ingest that creates it commits). Old months are detached (CONCURRENTLY), dumped, verified and
-dropped by `archive_results`. On SQLite (the embedded default) the results table is a plain table and all of this
-is a no-op.
+dropped by `MonthlyTable.archive` (`archive_results`; the emission values: `archive_emission_values`). On SQLite
+(the embedded default) the results table is a plain table and all of this is a no-op.
 """
 
 import csv
@@ -43,7 +43,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from monitoring.models import Result, ResultArchive, Submission
+from monitoring.models import PartitionArchive, Result, ResultArchive, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +109,12 @@ def month_of(moment: datetime.datetime) -> Month:
 @dataclass(frozen=True)
 class MonthlyTable:
     """A table partitioned by RANGE on the month (in the portal's time zone) of one timestamp `column`, each
-    partition named `<table>_pYYYY_MM`: the monitoring results and the continuous emission values."""
+    partition named `<table>_pYYYY_MM`: the monitoring results and the continuous emission values. `archives`: the
+    model that records its archived months (`archive`)."""
 
     table: str
     column: str
+    archives: type[PartitionArchive]
 
     def partitioned(self) -> bool:
         """Whether the table is partitioned (PostgreSQL, migrated)."""
@@ -284,6 +286,49 @@ class MonthlyTable:
                 cursor.execute(definition)
             cursor.execute(f"ANALYZE {table}")
 
+    def archive(self, *, before: int, out: Path) -> list[PartitionArchive]:
+        """Detach, dump, verify and drop the partitions of every month before 1 January of `before` (local time),
+        each recorded in `archives`; returns the records of those dropped by this run.
+
+        Each partition goes through the same steps, each safe to run again, so an interrupted run is finished by the
+        next one: its record is written first (from then on rows of its year are refused by the ingests, and the
+        results' statistics of its year are kept as they are, see reports.aggregates), the partition is detached,
+        copied to `out/<partition>.csv.gz`, the copy read back and compared with the table (rows and the sum of their
+        ids), and only then is the table dropped, in the transaction that records the copy. Runs in autocommit:
+        DETACH ... CONCURRENTLY cannot run in a transaction.
+        """
+        if not self.partitioned():
+            raise ArchiveRefused(f"{self.table} is not partitioned here (the embedded SQLite keeps one plain table)")
+        if connection.in_atomic_block:
+            raise ArchiveRefused("archiving detaches partitions concurrently, which cannot run inside a transaction")
+        out.mkdir(parents=True, exist_ok=True)
+        archived = []
+        with connection.cursor() as cursor:
+            for name in _partitions_before(cursor, self, (before, 1)):
+                record, _ = self.archives.objects.get_or_create(partition=name, defaults={"before": before})
+                if record.dropped_at is not None:
+                    continue
+                _detach(cursor, self.table, name)
+                path = out / f"{name}.csv.gz"
+                dump = _dump(cursor, name, path)
+                cursor.execute(f"SELECT count(*), coalesce(sum(id), 0) FROM {name}")
+                rows, id_sum = cursor.fetchone()
+                if (dump.rows, dump.id_sum) != (rows, int(id_sum)):
+                    raise RuntimeError(f"{path}: {dump.rows} rows read back, {rows} in {name}; the table is kept")
+                with transaction.atomic():
+                    record.rows, record.sha256, record.file = rows, dump.sha256, str(path)
+                    record.dropped_at = timezone.now()
+                    record.save()
+                    cursor.execute(f"DROP TABLE {name}")
+                logger.info("%s archived: %s, %s rows, %s", self.table, name, rows, path)
+                archived.append(record)
+        return archived
+
+    def archived_before(self) -> int | None:
+        """The first year whose rows are all still in the table: the years before it were archived (or are being
+        archived), and no row of them is taken any more."""
+        return self.archives.objects.aggregate(before=Max("before"))["before"]
+
 
 def _definitions(cursor: CursorWrapper, table: str) -> tuple[list[tuple[str, str]], list[str]]:
     """A table's keys, checks and foreign keys, and its other indexes, as SQL that recreates them."""
@@ -312,7 +357,7 @@ def _last_id(cursor: CursorWrapper, table: str) -> int:
     return int(top)
 
 
-RESULTS = MonthlyTable("monitoring_result", "sampled_at")
+RESULTS = MonthlyTable("monitoring_result", "sampled_at", ResultArchive)
 TABLE = RESULTS.table
 
 
@@ -354,32 +399,32 @@ class Dump:
     sha256: str
 
 
-def _partitions_before(cursor: CursorWrapper, cutoff: Month) -> list[str]:
+def _partitions_before(cursor: CursorWrapper, table: MonthlyTable, cutoff: Month) -> list[str]:
     """Partitions of months before `cutoff`, attached or left detached by an interrupted archive run."""
     cursor.execute(
         "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
         " AND relname LIKE %s",
-        [f"{TABLE}_p%"],
+        [f"{table.table}_p%"],
     )
     names = []
     for (name,) in cursor.fetchall():
-        if (month := RESULTS.month_of_name(name)) and month < cutoff:
+        if (month := table.month_of_name(name)) and month < cutoff:
             names.append(name)
     return sorted(names)
 
 
-def _detach(cursor: CursorWrapper, name: str) -> None:
-    """Detach without blocking readers and writers of results (PostgreSQL 14+: CONCURRENTLY waits for the queries
+def _detach(cursor: CursorWrapper, table: str, name: str) -> None:
+    """Detach without blocking the table's readers and writers (PostgreSQL 14+: CONCURRENTLY waits for the queries
     that may be reading the partition); a detach interrupted half-way is finished."""
     cursor.execute(
         "SELECT i.inhdetachpending FROM pg_inherits i WHERE i.inhrelid = %s::regclass AND i.inhparent = %s::regclass",
-        [name, TABLE],
+        [name, table],
     )
     row = cursor.fetchone()
     if row is None:
         return  # already detached
     mode = "FINALIZE" if row[0] else "CONCURRENTLY"
-    cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name} {mode}")
+    cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {name} {mode}")
 
 
 def _dump(cursor: CursorWrapper, name: str, path: Path) -> Dump:
@@ -410,47 +455,10 @@ def _read_dump(path: Path) -> Dump:
     return Dump(rows, id_sum, digest.hexdigest())
 
 
-def archive_results(*, before: int, out: Path) -> list[ResultArchive]:
-    """Detach, dump, verify and drop the partitions of every month before 1 January of `before` (local time).
-
-    Each partition goes through the same steps, each safe to run again, so an interrupted run is finished by the
-    next one: its `ResultArchive` is recorded first (from then on the statistics of its year are kept as they are,
-    see reports.aggregates), the partition is detached, copied to `out/<partition>.csv.gz`, the copy read back and
-    compared with the table (rows and the sum of their ids), and only then is the table dropped, in the transaction
-    that records the copy. Runs in autocommit: DETACH ... CONCURRENTLY cannot run in a transaction.
-    """
-    if not partitioned():
-        raise ArchiveRefused("the results table is not partitioned here (the embedded SQLite keeps one plain table)")
-    if connection.in_atomic_block:
-        raise ArchiveRefused("archiving detaches partitions concurrently, which cannot run inside a transaction")
-    out.mkdir(parents=True, exist_ok=True)
-    archived = []
-    with connection.cursor() as cursor:
-        for name in _partitions_before(cursor, (before, 1)):
-            archive, _ = ResultArchive.objects.get_or_create(partition=name, defaults={"before": before})
-            if archive.dropped_at is not None:
-                continue
-            _detach(cursor, name)
-            path = out / f"{name}.csv.gz"
-            dump = _dump(cursor, name, path)
-            cursor.execute(f"SELECT count(*), coalesce(sum(id), 0) FROM {name}")
-            rows, id_sum = cursor.fetchone()
-            if (dump.rows, dump.id_sum) != (rows, int(id_sum)):
-                raise RuntimeError(f"{path}: {dump.rows} rows read back, {rows} in {name}; the table is kept")
-            with transaction.atomic():
-                archive.rows, archive.sha256, archive.file = rows, dump.sha256, str(path)
-                archive.dropped_at = timezone.now()
-                archive.save()
-                cursor.execute(f"DROP TABLE {name}")
-            logger.info("results archived: %s, %s rows, %s", name, rows, path)
-            archived.append(archive)
-    return archived
-
-
 def archived_before() -> int | None:
     """The first year whose results are all still in the table: the years before it were archived (or are being
     archived) and their statistics are kept as they were computed."""
-    return ResultArchive.objects.aggregate(before=Max("before"))["before"]
+    return RESULTS.archived_before()
 
 
 def submission_results(submission_id: int) -> QuerySet[Result]:

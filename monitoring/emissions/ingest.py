@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from monitoring import partitions
 from monitoring.emissions.models import Channel, EmissionValue, Unit
+from monitoring.emissions.partitions import VALUES
 from monitoring.ingest import MAX_ERRORS, RowError, moment_error, parse_moment
 from portal import coded, values
 from registry.models import Enterprise
@@ -66,6 +68,10 @@ class Catalogue:
         self.substances = set(Substance.objects.values_list("code", flat=True))
         self.now = timezone.now()
         self.zone = ZoneInfo(settings.TIME_ZONE)  # a limit's year, as the permits count it
+        # Values of an archived year (`manage.py archive_emission_values`) are refused: its months' partitions are
+        # gone, and one made again would never be archived.
+        self.archived_before = VALUES.archived_before()
+        self.earliest = partitions.year_range(self.archived_before)[0] if self.archived_before else values.EARLIEST
         self._limits: dict[int, dict[Pair, float]] = {}
 
     def codes(self) -> dict[Pair, tuple[str, str]]:
@@ -156,6 +162,9 @@ def _interval_errors(
     problem, reason = moment_error(start, catalogue.now, FUTURE)
     if problem:
         return None, [RowError(number, "interval_start", problem, reason)]
+    if start < catalogue.earliest:
+        message = _("the emission values before %(year)s are archived; none can be added.")
+        return None, [RowError(number, "interval_start", "archived", message % {"year": catalogue.archived_before})]
     # Whole minutes of an interval counted from the hour (UTC; Kazakhstan's offsets are whole hours).
     if known is not None and (start.timestamp() % (known.interval_minutes * 60) or start.microsecond):
         message = _("the interval does not start on the channel's %(minutes)s-minute boundary.")

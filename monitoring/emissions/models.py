@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import NO_RULESET, Alert, Submission
+from monitoring.models import NO_RULESET, Alert, PartitionArchive, Submission
 from portal import coded
 from portal.audit import AuditedModel, AuditedQuerySet
 from portal.leases import LeasedWork
@@ -194,3 +194,12 @@ class EmissionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}/{self.substance_id} {self.interval_start:%Y-%m-%d %H:%M}"
+
+
+class EmissionValueArchive(PartitionArchive):
+    """A month of emission values archived (`manage.py archive_emission_values`): values of the years before
+    `before` are refused from then on (monitoring.emissions.ingest)."""
+
+    class Meta(PartitionArchive.Meta):
+        verbose_name = _("archived month of emission values")
+        verbose_name_plural = _("archived months of emission values")

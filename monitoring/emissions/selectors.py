@@ -29,11 +29,11 @@ def submissions(*, user: AnyUser) -> QuerySet[EmissionSubmission]:
 
 
 def emission_values(*, user: AnyUser) -> QuerySet[EmissionValue]:
-    """The values the user may see, newest first."""
+    """The values the user may see, by their key (source, substance, interval_start, enterprise)."""
     return (
         EmissionValue.objects.restrict(user, Action.VIEW)
         .select_related("source", "substance")
-        .order_by("-interval_start", "-pk")
+        .order_by("source_id", "substance_id", "interval_start", "enterprise_id")
     )
 
 

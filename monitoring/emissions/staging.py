@@ -19,7 +19,6 @@ from monitoring.emissions.limits import Exceeding, Outcome, open_or_extend
 from monitoring.emissions.models import EmissionSubmission
 from monitoring.emissions.partitions import VALUES
 from monitoring.staging import SPACES, NotUsual, staged_file
-from portal import values
 
 
 def ingest(submission: EmissionSubmission, *, catalogue: Catalogue, progress: Callable[[int], None]) -> Outcome:
@@ -56,7 +55,7 @@ def _params(submission: EmissionSubmission, catalogue: Catalogue) -> dict[str, A
         "zone": settings.TIME_ZONE,
         "usual_times": monitoring_sql.USUAL_TIMES,
         "now": catalogue.now,
-        "earliest": values.EARLIEST,
+        "earliest": catalogue.earliest,  # nor a value of an archived year
         "value_limit": 10 ** (VALUE_COLUMN["max_digits"] - VALUE_COLUMN["decimal_places"]),
         "value_places": VALUE_COLUMN["decimal_places"],
         "flow_limit": 10 ** (FLOW_COLUMN["max_digits"] - FLOW_COLUMN["decimal_places"]),

@@ -403,10 +403,10 @@ class Result(models.Model):
         return f"{self.point} {self.pollutant} {self.sampled_at:%Y-%m-%d %H:%M}"
 
 
-class ResultArchive(AuditedModel):
-    """A month of results archived (`manage.py archive_results`): its partition of the results table detached,
-    copied to a compressed CSV file, verified and dropped (monitoring.partitions). Recorded before the partition is
-    detached: the statistics of the years before `before` are kept as they were computed from then on."""
+class PartitionArchive(AuditedModel):
+    """A month's partition of a table partitioned by month archived (monitoring.partitions.MonthlyTable.archive):
+    detached, copied to a compressed CSV file, verified and dropped. Recorded before the partition is detached. Each
+    partitioned table records its archived months in a model of its own app (the results: `ResultArchive`)."""
 
     partition = models.CharField(_("partition"), max_length=63, unique=True)
     before = models.PositiveSmallIntegerField(_("archived before the year"))
@@ -420,9 +420,17 @@ class ResultArchive(AuditedModel):
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["partition"]
-        verbose_name = _("archived month of results")
-        verbose_name_plural = _("archived months of results")
 
     def __str__(self) -> str:
         return self.partition
+
+
+class ResultArchive(PartitionArchive):
+    """A month of results archived (`manage.py archive_results`). The statistics of the years before `before` are
+    kept as they were computed from then on."""
+
+    class Meta(PartitionArchive.Meta):
+        verbose_name = _("archived month of results")
+        verbose_name_plural = _("archived months of results")

@@ -302,7 +302,7 @@ class Aggregate:
     # False: a mark of any region of a year recomputes the table's rows of the whole year.
     by_region: bool = True
     # The first year whose rows may be recomputed: the rows of the years before it are kept as they are, their
-    # sources archived (monitoring.partitions.archive_results); None: every year.
+    # sources archived (`manage.py archive_results`, monitoring.partitions.MonthlyTable.archive); None: every year.
     kept_before: Callable[[], int | None] = lambda: None
     # Brings the finer table `rows` reads up to date for a year (None: all of them), first in the recompute.
     sources: Callable[[int | None], None] | None = None

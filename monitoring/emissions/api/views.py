@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from monitoring.api.pagination import KeysetPagination
 from monitoring.emissions import selectors, services
 from monitoring.emissions.api import serializers as s
 from monitoring.emissions.filters import EmissionSubmissionFilterSet, EmissionValueFilterSet
@@ -14,15 +15,25 @@ from portal.api.views import BaseViewSet
 from portal.permissions import Action
 
 
+class ValuePagination(KeysetPagination):
+    """By the values' unique key, in the order of its index (emission_value_unique): a channel's values in time
+    order, channel after channel."""
+
+    ordering = ("source_id", "substance_id", "interval_start", "enterprise_id")
+
+
 class EmissionValueViewSet(BaseViewSet, mixins.ListModelMixin):
     """Continuous emission data. A machine client posts each interval's values; a 400 lists every bad row as
-    `{"row", "field", "code", "message"}` (the first thousand; `error_count` counts them all) and saves none."""
+    `{"row", "field", "code", "message"}` (the first thousand; `error_count` counts them all) and saves none. The
+    list holds the local days `since` to `until` (today and a month before unless given), a channel's values in time
+    order, channel after channel, in pages linked by `next` and `previous` (no count, no page numbers)."""
 
     permission_classes = [IsAuthenticated]  # the values are the enterprise's and its inspectors'
     queryset = EmissionValue.objects.all()
     permission_actions = {"create": Action.SUBMIT}
     serializer_class = s.EmissionValueSerializer
     filterset_class = EmissionValueFilterSet
+    pagination_class = ValuePagination
 
     def get_queryset(self) -> QuerySet[EmissionValue]:
         return selectors.emission_values(user=self.request.user)
